@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  BUILTIN_RESOURCES,
+  negotiateDiscovery,
+  notFound,
+  OPENAPI_V2_STUB,
+  versionInfo,
+} from '@kplane/kube';
+import { sendJson } from '../http/respond';
+import type { KubePath } from '../routing/request-path';
+
+const NOT_FOUND_MESSAGE = 'the server could not find the requested resource';
+
+export function serveVersion(res: ServerResponse): void {
+  sendJson(res, 200, versionInfo());
+}
+
+/** `/api`, `/apis`, `/apis/<g>`, `/apis/<g>/<v>`, `/api/v1`, in legacy or aggregated form (§3). */
+export function serveDiscovery(req: IncomingMessage, res: ServerResponse, path: KubePath, serverAddress: string): void {
+  const resources = BUILTIN_RESOURCES;
+  switch (path.kind) {
+    case 'api':
+    case 'apis': {
+      const negotiated = negotiateDiscovery(req.headers.accept);
+      if (negotiated.aggregated) {
+        const apiVersion = negotiated.version === 'v2' ? 'apidiscovery.k8s.io/v2' : 'apidiscovery.k8s.io/v2beta1';
+        sendJson(res, 200, aggregatedDiscovery(resources, path.kind === 'api' ? 'core' : 'apis', apiVersion), negotiated.contentType);
+        return;
+      }
+      sendJson(res, 200, path.kind === 'api' ? apiVersions(serverAddress) : apiGroupList(resources));
+      return;
+    }
+    case 'group': {
+      const members = resources.filter((r) => r.group === path.group && r.group !== '');
+      if (!members.length) throw notFoundResource();
+      sendJson(res, 200, apiGroup(path.group, members));
+      return;
+    }
+    case 'group-version': {
+      const members = resources.filter((r) => r.group === path.group && r.version === path.version);
+      if (!members.length) throw notFoundResource();
+      const gv = path.group ? `${path.group}/${path.version}` : path.version;
+      sendJson(res, 200, apiResourceList(gv, members));
+      return;
+    }
+    default:
+      throw notFoundResource();
+  }
+}
+
+/** The 30-byte protobuf stub that lets kubectl's client-side validation pass (§4 O1). */
+export function serveOpenApiV2(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': OPENAPI_V2_STUB.length });
+  res.end(OPENAPI_V2_STUB);
+}
+
+export function notFoundResource() {
+  const err = notFound('', '', '');
+  err.status.message = NOT_FOUND_MESSAGE;
+  delete err.status.details;
+  return err;
+}

@@ -1,0 +1,16 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceType } from '@kplane/kube';
+import type { WorkspaceStore } from '@kplane/store';
+
+/** Everything a Kubernetes resource handler needs about one request. */
+export interface ResourceRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  workspaceId: string;
+  store: WorkspaceStore;
+  rt: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}

@@ -1,0 +1,18 @@
+import type { ServerResponse } from 'node:http';
+import { KubeStatusError } from '@kplane/kube';
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const payload = Buffer.from(JSON.stringify(body));
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': payload.length, 'Cache-Control': 'no-cache, private' });
+  res.end(payload);
+}
+
+export function sendStatus(res: ServerResponse, err: KubeStatusError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const retry = err.status.details?.retryAfterSeconds;
+  if (retry !== undefined) res.setHeader('Retry-After', String(retry));
+  sendJson(res, err.status.code, err.status);
+}

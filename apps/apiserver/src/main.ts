@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { createServer } from 'node:https';
+import { ConfigError } from '@kplane/config';
+import { ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory } from '@kplane/control';
+import { createLogger } from '@kplane/observability';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadApiserverConfig } from './apiserver-config';
+import { createKubeRequestHandler } from './server';
+
+async function bootstrap(): Promise<void> {
+  const config = loadApiserverConfig();
+  const logger = createLogger({ app: 'kplane-apiserver', level: config.logLevel, pretty: config.pretty });
+  await migrateControlSchema(config.databaseUrl);
+  const ds = await new DataSource({ ...controlDataSourceOptions(config.databaseUrl), extra: { max: 5, application_name: 'kplane-apiserver' } }).initialize();
+  const ca = await new ClusterCaService(ds, new SecretBox(config.masterKey)).ensureCa();
+  const publicHost = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
+  const serving = issueServingCertificate(ca, [...new Set([publicHost, '127.0.0.1', '::1', 'localhost'])]);
+  const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver' });
+  const handler = createKubeRequestHandler({
+    directory: new WorkspaceDirectory(ds),
+    poolFor: () => shardPool,
+    logger,
+    serverAddress: new URL(config.publicUrl).host,
+  });
+  const server = createServer({ cert: serving.certPem + ca.certPem, key: serving.keyPem }, handler);
+  server.listen(config.port, () => logger.info({ port: config.port, url: config.publicUrl }, 'kplane apiserver listening'));
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections?.();
+    setTimeout(() => process.exit(0), 10_000).unref();
+    await shardPool.end().catch(() => undefined);
+    await ds.destroy().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+bootstrap().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : `kplane apiserver failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

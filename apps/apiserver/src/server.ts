@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WorkspaceDirectory } from '@kplane/control';
+import { findResource, internalError, KubeStatusError, methodNotAllowed, notFound, parseBoolParam } from '@kplane/kube';
+import { WorkspaceStore } from '@kplane/store';
+import type { Logger } from 'pino';
+import type { Pool } from 'pg';
+import { authenticate } from './filters/authenticate.filter';
+import { checkWorkspacePhase } from './filters/workspace-phase.filter';
+import { deleteObject, finalizeNamespace } from './handlers/delete.handler';
+import { notFoundResource, serveDiscovery, serveOpenApiV2, serveVersion } from './handlers/discovery.handler';
+import { getObject, listObjects } from './handlers/read.handler';
+import { ResourceRequest } from './handlers/request-context';
+import { createObject, patchObject, replaceObject } from './handlers/write.handler';
+import { sendJson, sendStatus } from './http/respond';
+import { KubePath, parseKubePath, splitPath } from './routing/request-path';
+
+export interface KubeServerDeps {
+  directory: WorkspaceDirectory;
+  /** The pool of the shard a workspace lives on. */
+  poolFor(shard: string): Pool;
+  logger: Logger;
+  /** host:port clients reach us on, for `/api` serverAddressByClientCIDRs. */
+  serverAddress: string;
+}
+
+/**
+ * The filter chain of the Kubernetes endpoint, in order: request id -> path -> anonymous
+ * endpoints -> bearer token -> workspace phase -> route. Every error leaves as a Status.
+ */
+export function createKubeRequestHandler(deps: KubeServerDeps) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = randomUUID();
+    res.setHeader('Audit-Id', requestId);
+    const started = Date.now();
+    handle(deps, req, res)
+      .catch((err) => {
+        if (err instanceof KubeStatusError) {
+          sendStatus(res, err);
+          return;
+        }
+        deps.logger.error({ requestId, err: (err as Error).message, stack: (err as Error).stack }, 'unhandled error');
+        sendStatus(res, internalError('an unexpected error occurred'));
+      })
+      .finally(() => {
+        deps.logger.debug({ requestId, method: req.method, status: res.statusCode, ms: Date.now() - started }, 'request');
+      });
+  };
+}
+
+async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const { workspaceId, rest } = splitPath(url.pathname);
+  const path = parseKubePath(rest);
+  // /version and the health endpoints are anonymous, as on kube-apiserver (§2 T16).
+  if (path?.kind === 'version') return serveVersion(res);
+  if (path?.kind === 'health') return sendText(res, 'ok');
+  const access = await authenticate(req, deps.directory, workspaceId);
+  checkWorkspacePhase(access);
+  if (!path) throw notFoundResource();
+  const method = req.method ?? 'GET';
+  switch (path.kind) {
+    case 'api':
+    case 'apis':
+    case 'group':
+    case 'group-version':
+      if (method !== 'GET') throw methodNotAllowed();
+      return serveDiscovery(req, res, path, deps.serverAddress);
+    case 'openapi-v2':
+      return serveOpenApiV2(res);
+    case 'openapi-v3':
+    case 'openapi-v3-gv':
+      // No v3 yet: kubectl falls back to the v2 stub for validation (§4 table).
+      throw notFoundResource();
+    case 'resource': {
+      const store = new WorkspaceStore(deps.poolFor(access.shard), access.workspaceId);
+      return routeResource(deps, req, res, url, store, access.workspaceId, path);
+    }
+  }
+}
+
+function sendText(res: ServerResponse, text: string): void {
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+async function routeResource(
+  deps: KubeServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  store: WorkspaceStore,
+  workspaceId: string,
+  path: Extract<KubePath, { kind: 'resource' }>,
+): Promise<void> {
+  const rt = findResource(path.group, path.version, path.resource);
+  if (!rt || (!rt.namespaced && path.namespace !== undefined)) throw notFoundResource();
+  if (path.subresource && !(rt.subresources as string[]).includes(path.subresource)) throw notFoundResource();
+  const r: ResourceRequest = { req, res, query: url.searchParams, workspaceId, store, rt, namespace: path.namespace, name: path.name, subresource: path.subresource };
+  const method = req.method ?? 'GET';
+  if (!path.name) {
+    if (method === 'GET') {
+      if (parseBoolParam(url.searchParams.get('watch') ?? undefined)) throw methodNotAllowed('watch is not supported yet');
+      return listObjects(r);
+    }
+    if (method === 'POST') return createObject(r);
+    throw methodNotAllowed();
+  }
+  switch (method) {
+    case 'GET':
+      return getObject(r);
+    case 'PUT':
+      return replaceObject(r);
+    case 'PATCH':
+      return patchObject(r);
+    case 'DELETE':
+      if (path.subresource) throw methodNotAllowed();
+      return deleteObject(r, (ns) => {
+        finalizeNamespace(store, ns).catch((err) =>
+          deps.logger.warn({ workspaceId, namespace: ns, err: (err as Error).message }, 'namespace finalization failed; it will be retried'),
+        );
+      });
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+export { notFound, sendJson };

@@ -1,0 +1,38 @@
+import { Provider } from '@nestjs/common';
+import { ClusterCaService, CredentialsService, OperationProgress, SecretBox } from '@kplane/control';
+import { WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { LifecycleDeps } from '../provisioning/lifecycle-deps';
+import { smokeTestWorkspace } from '../provisioning/smoke-test';
+import { WORKER_CONFIG, WorkerConfig } from '../worker-config';
+
+export const LIFECYCLE_DEPS = Symbol('LIFECYCLE_DEPS');
+export const SHARD_POOL = Symbol('SHARD_POOL');
+
+export const shardPoolProvider: Provider = {
+  provide: SHARD_POOL,
+  inject: [WORKER_CONFIG],
+  // One pool for the default shard (the control database); more shards come with the shards table.
+  useFactory: (config: WorkerConfig) => new Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'kplane-worker' }),
+};
+
+export const lifecycleDepsProvider: Provider = {
+  provide: LIFECYCLE_DEPS,
+  inject: [WORKER_CONFIG, DataSource, SHARD_POOL, OperationProgress],
+  useFactory: (config: WorkerConfig, ds: DataSource, pool: Pool, progress: OperationProgress): LifecycleDeps => {
+    const box = new SecretBox(config.masterKey);
+    const ca = new ClusterCaService(ds, box);
+    return {
+      schemas: new WorkspaceSchemas(pool),
+      storeFor: (workspaceId) => new WorkspaceStore(pool, workspaceId),
+      credentials: new CredentialsService(ds, box),
+      progress,
+      smokeTest: async (workspaceId, token) => {
+        const caCertPem = await ca.caCertificate();
+        if (!caCertPem) throw new Error('the API server has not started yet (no cluster CA)');
+        await smokeTestWorkspace({ endpoint: `${config.apiserverUrl}/clusters/${workspaceId}`, caCertPem, token });
+      },
+    };
+  },
+};

@@ -1,0 +1,11 @@
+import type { CredentialsService, OperationProgress } from '@kplane/control';
+import type { WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
+
+/** What lifecycle steps need, as plain interfaces, so step lists are testable without Nest or Redis. */
+export interface LifecycleDeps {
+  schemas: Pick<WorkspaceSchemas, 'ensureRole' | 'ensureSchema' | 'applyDdl' | 'drop'>;
+  storeFor(workspaceId: string): Pick<WorkspaceStore, 'get' | 'create'>;
+  credentials: Pick<CredentialsService, 'issueForOperation' | 'revokeOthers' | 'revokeAll' | 'deleteAll'>;
+  progress: Pick<OperationProgress, 'setWorkspacePhase' | 'deleteWorkspaceRow'>;
+  smokeTest(workspaceId: string, token: string): Promise<void>;
+}

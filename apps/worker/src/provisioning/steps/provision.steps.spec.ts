@@ -1,0 +1,135 @@
+import type { OperationEntity } from '@kplane/control';
+import type { LifecycleDeps } from '../lifecycle-deps';
+import { runSteps, Step } from '../step';
+import { DEPROVISION_STEPS, PROVISION_STEPS, ROTATE_STEPS } from './provision.steps';
+
+/** An in-memory model of what the steps touch, to table-test idempotency and crash recovery. */
+function world() {
+  const state = {
+    roles: new Set<string>(),
+    schemas: new Set<string>(),
+    ddl: new Set<string>(),
+    objects: new Map<string, unknown>(),
+    tokens: new Map<string, { op: string; revoked: boolean }>(),
+    phase: 'Pending',
+    workspaceRow: true,
+    smokeTests: 0,
+  };
+  let crashAt: string | null = null;
+  const guard = (name: string) => {
+    if (crashAt === name) {
+      crashAt = null;
+      throw new Error(`crash in ${name}`);
+    }
+  };
+  const deps: LifecycleDeps = {
+    schemas: {
+      ensureRole: async (id) => (guard('ensureRole'), void state.roles.add(id)),
+      ensureSchema: async (id) => (guard('ensureSchema'), void state.schemas.add(id)),
+      applyDdl: async (id) => (guard('applyDdl'), void state.ddl.add(id)),
+      drop: async (id) => (guard('drop'), state.schemas.delete(id), state.roles.delete(id), state.ddl.delete(id), undefined),
+    },
+    storeFor: () => ({
+      get: async (resource: string, ns: string, name: string) => (state.objects.get(`${resource}/${ns}/${name}`) as never) ?? null,
+      create: async (resource: string, obj: { metadata: { name: string; namespace?: string } }) => {
+        guard('create');
+        const key = `${resource}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+        if (state.objects.has(key)) throw Object.assign(new Error('exists'), { code: 'STORE_ALREADY_EXISTS' });
+        state.objects.set(key, obj);
+        return obj as never;
+      },
+    }),
+    credentials: {
+      issueForOperation: async (_ws, op) => {
+        guard('issue');
+        const existing = [...state.tokens.entries()].find(([, t]) => t.op === op);
+        if (existing) return existing[0];
+        const token = `tok-${state.tokens.size}`;
+        state.tokens.set(token, { op, revoked: false });
+        return token;
+      },
+      revokeOthers: async (_ws, op) => {
+        let n = 0;
+        for (const t of state.tokens.values()) if (t.op !== op && !t.revoked) (t.revoked = true), n++;
+        return n;
+      },
+      revokeAll: async () => void [...state.tokens.values()].forEach((t) => (t.revoked = true)),
+      deleteAll: async () => void state.tokens.clear(),
+    },
+    progress: {
+      setWorkspacePhase: async (_id, phase) => void (state.phase = phase),
+      deleteWorkspaceRow: async () => void (state.workspaceRow = false),
+    },
+    smokeTest: async (_id, token) => {
+      guard('smoke');
+      if (state.tokens.get(token)?.revoked !== false) throw new Error('token refused');
+      state.smokeTests++;
+    },
+  };
+  return { state, deps, crashNext: (name: string) => (crashAt = name) };
+}
+
+const op = (id: string) => ({ id }) as OperationEntity;
+const run = (steps: Step<LifecycleDeps>[], deps: LifecycleDeps, operationId = 'op-1') =>
+  runSteps(steps, { operation: op(operationId), workspaceId: 'ws', deps, log: () => undefined });
+
+describe('provisioning steps', () => {
+  it('create the role, schema, bootstrap objects and one token, then mark Ready', async () => {
+    const { state, deps } = world();
+    await run(PROVISION_STEPS, deps);
+    expect(state.phase).toBe('Ready');
+    expect([...state.roles]).toEqual(['ws']);
+    expect([...state.schemas]).toEqual(['ws']);
+    expect([...state.objects.keys()].sort()).toEqual([
+      'namespaces//default',
+      'namespaces//kube-node-lease',
+      'namespaces//kube-public',
+      'namespaces//kube-system',
+      'serviceaccounts/default/default',
+      'serviceaccounts/kube-node-lease/default',
+      'serviceaccounts/kube-public/default',
+      'serviceaccounts/kube-system/default',
+    ]);
+    expect(state.tokens.size).toBe(1);
+  });
+
+  it.each(['ensureRole', 'ensureSchema', 'applyDdl', 'create', 'issue', 'smoke'])(
+    'a crash in %s followed by a re-run ends exactly as an uninterrupted run',
+    async (crashPoint) => {
+      const clean = world();
+      await run(PROVISION_STEPS, clean.deps);
+      const crashed = world();
+      crashed.crashNext(crashPoint);
+      await expect(run(PROVISION_STEPS, crashed.deps)).rejects.toThrow(`crash in ${crashPoint}`);
+      expect(crashed.state.phase).not.toBe('Ready');
+      await run(PROVISION_STEPS, crashed.deps);
+      expect(crashed.state.phase).toBe('Ready');
+      expect(crashed.state.roles).toEqual(clean.state.roles);
+      expect(crashed.state.schemas).toEqual(clean.state.schemas);
+      expect([...crashed.state.objects.keys()].sort()).toEqual([...clean.state.objects.keys()].sort());
+      expect(crashed.state.tokens.size).toBe(1);
+    },
+  );
+
+  it('deprovisioning leaves nothing behind, even when run twice or after a crash', async () => {
+    const { state, deps, crashNext } = world();
+    await run(PROVISION_STEPS, deps);
+    crashNext('drop');
+    await expect(run(DEPROVISION_STEPS, deps, 'op-2')).rejects.toThrow();
+    expect([...state.tokens.values()].every((t) => t.revoked)).toBe(true);
+    await run(DEPROVISION_STEPS, deps, 'op-2');
+    await run(DEPROVISION_STEPS, deps, 'op-2');
+    expect(state.roles.size + state.schemas.size + state.tokens.size).toBe(0);
+    expect(state.workspaceRow).toBe(false);
+  });
+
+  it('rotation verifies the new token before revoking the old one', async () => {
+    const { state, deps } = world();
+    await run(PROVISION_STEPS, deps, 'op-1');
+    await run(ROTATE_STEPS, deps, 'op-3');
+    await run(ROTATE_STEPS, deps, 'op-3');
+    const live = [...state.tokens.values()].filter((t) => !t.revoked);
+    expect(live).toEqual([{ op: 'op-3', revoked: false }]);
+    expect(state.tokens.size).toBe(2);
+  });
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Environment fragments. Each app composes the ones it needs; this lib is the only code
+ * that reads process.env. Secret-bearing variables are listed in SECRET_ENV so that
+ * diagnostics never print their values.
+ */
+export const SECRET_ENV = ['KPLANE_ADMIN_TOKEN', 'KPLANE_MASTER_KEY', 'DATABASE_URL', 'REDIS_URL'] as const;
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.join(' or ')} URL`);
+
+export const commonEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/kplane'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  KPLANE_DATA_DIR: z.string().min(1).default('./.data'),
+  KPLANE_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  KPLANE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('kplane'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  APISERVER_PORT: port.default(6443),
+  KPLANE_APISERVER_URL: url(['https:']).optional(),
+});
+
+export const apiEnv = commonEnv.extend({
+  PORT: port.default(3000),
+  KPLANE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+export const workerEnv = commonEnv.extend({
+  KPLANE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export const apiserverEnv = commonEnv;
+
+export type CommonEnv = z.infer<typeof commonEnv>;

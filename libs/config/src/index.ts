@@ -1,0 +1,3 @@
+export * from './env-schema';
+export * from './dev-secrets';
+export * from './load-config';

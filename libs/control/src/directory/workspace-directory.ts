@@ -1,0 +1,29 @@
+import { DataSource } from 'typeorm';
+import { hashToken } from '../credentials/secret-box';
+import { WorkspacePhase } from '../workspaces/workspace.entity';
+
+export interface WorkspaceAccess {
+  workspaceId: string;
+  phase: WorkspacePhase;
+  shard: string;
+}
+
+/**
+ * The one read-only port the API server has into the control schema: which workspace does
+ * a bearer token open? Lookup is by SHA-256 hash, so the token itself is never compared
+ * or stored, and timing reveals nothing about stored tokens.
+ */
+export class WorkspaceDirectory {
+  constructor(private readonly ds: DataSource) {}
+
+  async resolveToken(token: string): Promise<WorkspaceAccess | null> {
+    const rows = await this.ds.query(
+      `SELECT w.id, w.phase, w.shard
+         FROM kplane.credentials c JOIN kplane.workspaces w ON w.id = c.workspace_id
+        WHERE c.token_hash = $1 AND c.revoked_at IS NULL`,
+      [hashToken(token)],
+    );
+    if (!rows[0]) return null;
+    return { workspaceId: rows[0].id, phase: rows[0].phase, shard: rows[0].shard };
+  }
+}

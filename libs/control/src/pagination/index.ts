@@ -1,0 +1,3 @@
+export * from './cursor';
+export * from './label-selector';
+export * from './pagination.errors';

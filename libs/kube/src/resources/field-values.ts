@@ -1,0 +1,58 @@
+import { badRequest } from '../status';
+import type { FieldRequirement } from '../selectors/selector.types';
+import { ResourceType } from './resource-type';
+
+// Per-kind selectable fields (kubernetes-api.md §8 S4). Values are strings,
+// missing ones read as "" just like the apiserver's field sets.
+
+const UNIVERSAL = ['metadata.name', 'metadata.namespace'];
+
+type Obj = Record<string, unknown>;
+
+function at(obj: unknown, path: string[]): unknown {
+  let cur = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Obj)[p];
+  }
+  return cur;
+}
+
+function str(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
+// Fields whose name is not simply their JSON path.
+const ALIASES: Record<string, Record<string, string[]>> = {
+  Event: {
+    source: ['source', 'component'],
+    reportingComponent: ['reportingComponent'],
+  },
+};
+
+/** Extra field values (not metadata.name/namespace) of `obj` for selectors. */
+export function fieldValuesOf(rt: ResourceType, obj: Obj): Record<string, string> {
+  const out: Record<string, string> = {};
+  const aliases = rt.group === '' ? ALIASES[rt.kind] ?? {} : {};
+  for (const f of rt.fieldSelectors) out[f] = str(at(obj, aliases[f] ?? f.split('.')));
+  return out;
+}
+
+/** All field values, including metadata.name and metadata.namespace. */
+export function allFieldValuesOf(rt: ResourceType, obj: Obj): Record<string, string> {
+  const meta = (obj.metadata ?? {}) as Obj;
+  return { 'metadata.name': str(meta.name), 'metadata.namespace': str(meta.namespace), ...fieldValuesOf(rt, obj) };
+}
+
+export function supportedFields(rt: ResourceType): string[] {
+  return [...UNIVERSAL, ...rt.fieldSelectors];
+}
+
+/** 400 `field label not supported: foo` for a field this type cannot select on. */
+export function checkFieldSelector(rt: ResourceType, reqs: readonly FieldRequirement[]): void {
+  const ok = new Set(supportedFields(rt));
+  for (const r of reqs) if (!ok.has(r.field)) throw badRequest(`field label not supported: ${r.field}`);
+}

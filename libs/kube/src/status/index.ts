@@ -1,0 +1,3 @@
+export * from './status.types';
+export * from './kube-status.error';
+export * from './status-factories';

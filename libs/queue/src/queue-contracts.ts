@@ -1,0 +1,22 @@
+import type { OperationType } from '@kplane/control';
+
+/** Queues are named by workload; job names are the operation types, never class names. */
+export const WORKSPACE_LIFECYCLE_QUEUE = 'workspace-lifecycle';
+
+export type LifecycleJobName = OperationType;
+
+/** Job payloads carry ids only; the worker loads everything else from Postgres. */
+export interface LifecycleJobData {
+  operationId: string;
+}
+
+/** Retries back off exponentially (1 s, 2 s, 4 s ... capped by the attempt count). */
+export const LIFECYCLE_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 10000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** The job id is the operation id, so an operation is never queued or run twice at once. */
+export const lifecycleJobId = (operationId: string): string => operationId;

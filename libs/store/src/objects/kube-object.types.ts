@@ -1,0 +1,40 @@
+import { FieldRequirement, LabelRequirement } from '../selectors/selector-types';
+
+/** An object as stored and served; body jsonb holds exactly this, rv included. */
+export type KubeObject = Record<string, any> & {
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { uid: string }[];
+  };
+};
+
+export interface ListOptions {
+  /** undefined = all namespaces; '' = cluster-scoped objects only. */
+  namespace?: string;
+  labelSelector?: LabelRequirement[];
+  fieldSelector?: FieldRequirement[];
+  /** undefined/0 = everything in one result (clients that do not ask must never get a continue). */
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  /** The revision the first page reflects; every later page repeats it. */
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface UpdateOptions {
+  expectedResourceVersion?: string;
+}
+
+export interface DeleteOptions {
+  expectedResourceVersion?: string;
+  expectedUid?: string;
+}

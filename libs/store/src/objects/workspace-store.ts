@@ -1,0 +1,170 @@
+import { Pool } from 'pg';
+import { canonicalWorkspaceId, QuotedSchema, quotedWorkspaceSchema } from '../schemas/workspace-schema-name';
+import * as sql from '../sql/statements';
+import { inWorkspaceTx, WorkspaceTx } from '../sql/workspace-tx';
+import { StoreError } from '../store.errors';
+import { compactChanges, readChangesSince, readCompactedRevision } from './change-log';
+import { ChangeEvent, CompactOptions, CompactResult } from './change-log.types';
+import { decodeContinue, encodeContinue } from './continue-token';
+import { DeleteOptions, KubeObject, ListOptions, ListResult, UpdateOptions } from './kube-object.types';
+import { buildListQuery } from './list-query.builder';
+import { ObjectRow, toObjectRow, withRevision } from './write-row.mapper';
+
+type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/**
+ * Kubernetes object storage of one workspace. Stateless apart from the pool, so it can be created
+ * per request. Every call is one transaction under the workspace role; every write takes the next
+ * revision, writes the object and a change row, and NOTIFYs `<workspaceId>:<rv>`.
+ */
+export class WorkspaceStore {
+  private readonly schema: QuotedSchema;
+  private readonly workspaceId: string;
+
+  constructor(private readonly pool: Pool, workspaceId: string) {
+    this.schema = quotedWorkspaceSchema(workspaceId);
+    this.workspaceId = canonicalWorkspaceId(workspaceId);
+  }
+
+  async get(resource: string, namespace: string, name: string): Promise<KubeObject | null> {
+    return this.read(async (tx) => {
+      const rows = await tx.run<{ body: KubeObject }>(sql.getObject(this.schema), [resource, namespace, name]);
+      return rows[0]?.body ?? null;
+    });
+  }
+
+  async list(resource: string, opts: ListOptions = {}): Promise<ListResult> {
+    const token = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
+    return this.read(async (tx) => {
+      const [{ rv: current }] = await tx.run<{ rv: string }>(sql.currentRevision(this.schema));
+      const q = buildListQuery(this.schema, resource, opts, { after: token && { ns: token.ns, name: token.name }, limit });
+      const rows = await tx.run<{ body: KubeObject }>(q.statement, q.values);
+      const items = rows.map((r) => r.body);
+      // Later pages serve the current state but report the first page's revision (Kubernetes L3).
+      const resourceVersion = token?.rv ?? current;
+      if (limit === undefined || items.length <= limit) return { items, resourceVersion };
+      items.length = limit;
+      const last = items[limit - 1].metadata;
+      return { items, resourceVersion, continue: encodeContinue({ rv: resourceVersion, ns: last.namespace ?? '', name: last.name }) };
+    });
+  }
+
+  async create(resource: string, obj: KubeObject, fields?: Record<string, string>): Promise<KubeObject> {
+    const row = toObjectRow(resource, obj, fields);
+    return this.write(async (tx, rv) => {
+      const body = withRevision(obj, rv, row.uid);
+      const inserted = await tx.run(sql.insertObject(this.schema), [
+        row.resource, row.namespace, row.name, row.uid, rv,
+        JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(body),
+      ]);
+      if (inserted.length === 0) throw new StoreError('STORE_ALREADY_EXISTS', `${resource} ${qualified(row)} already exists`);
+      await this.recordChange(tx, rv, 'ADDED', row, body, null);
+      return body;
+    });
+  }
+
+  async update(resource: string, obj: KubeObject, fields?: Record<string, string>, opts: UpdateOptions = {}): Promise<KubeObject> {
+    const row = toObjectRow(resource, obj, fields);
+    return this.write(async (tx, rv) => {
+      const [cur] = await tx.run<{ uid: string; rv: string; body: KubeObject; labels: object; fields: object; same: boolean }>(
+        sql.lockObject(this.schema),
+        [row.resource, row.namespace, row.name, JSON.stringify(obj), JSON.stringify(row.fields)],
+      );
+      if (!cur) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(row)} not found`);
+      checkPrecondition(resource, row, cur, opts.expectedResourceVersion);
+      if (cur.same) {
+        // Nothing changed: keep the revision, write no change row (the taken rv is rolled back).
+        tx.rollbackOnly();
+        return cur.body;
+      }
+      // The uid is immutable: the stored one wins over whatever the caller sent.
+      const stored = { ...row, uid: cur.uid };
+      const body = withRevision(obj, rv, cur.uid);
+      await tx.run(sql.updateObject(this.schema), [
+        row.resource, row.namespace, row.name, rv,
+        JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(body),
+      ]);
+      await this.recordChange(tx, rv, 'MODIFIED', stored, body, { labels: cur.labels, fields: cur.fields });
+      return body;
+    });
+  }
+
+  async delete(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {
+    return this.write(async (tx, rv) => {
+      const [cur] = await tx.run<{ uid: string; rv: string; body: KubeObject; labels: Record<string, string>; fields: Record<string, string> }>(
+        sql.lockObjectForDelete(this.schema),
+        [resource, namespace, name],
+      );
+      const key = { namespace, name };
+      if (!cur) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(key)} not found`);
+      checkPrecondition(resource, key, cur, opts.expectedResourceVersion);
+      if (opts.expectedUid !== undefined && opts.expectedUid.toLowerCase() !== cur.uid) {
+        throw new StoreError('STORE_CONFLICT', `${resource} ${qualified(key)}: uid precondition failed (expected ${opts.expectedUid}, stored ${cur.uid})`);
+      }
+      await tx.run(sql.deleteObject(this.schema), [resource, namespace, name]);
+      // The last state, carrying the revision of the delete (what a DELETED watch event shows).
+      const body = withRevision(cur.body, rv, cur.uid);
+      const row: ObjectRow = { resource, namespace, name, uid: cur.uid, labels: cur.labels, fields: cur.fields, owners: [] };
+      await this.recordChange(tx, rv, 'DELETED', row, body, { labels: cur.labels, fields: cur.fields });
+      return body;
+    });
+  }
+
+  async currentResourceVersion(): Promise<string> {
+    return this.read(async (tx) => (await tx.run<{ rv: string }>(sql.currentRevision(this.schema)))[0].rv);
+  }
+
+  async countObjects(): Promise<number> {
+    return this.read(async (tx) => (await tx.run<{ n: number }>(sql.countObjects(this.schema)))[0].n);
+  }
+
+  /** Change-log rows after `rv` (oldest first), for watch replay; STORE_EXPIRED once compacted. */
+  async changesSince(rv: string, limit = 500): Promise<ChangeEvent[]> {
+    return this.read((tx) => readChangesSince(tx, this.schema, rv, limit));
+  }
+
+  /** The oldest revision a watch can still resume from (older ones get STORE_EXPIRED). */
+  async oldestRetainedResourceVersion(): Promise<string> {
+    return this.read((tx) => readCompactedRevision(tx, this.schema));
+  }
+
+  /** Trims the change log; runs beside writers without taking the revision lock. */
+  async compact(opts: CompactOptions): Promise<CompactResult> {
+    return inWorkspaceTx(this.pool, this.schema, 'write', (tx) => compactChanges(tx, this.schema, opts));
+  }
+
+  private read<T>(fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
+    return inWorkspaceTx(this.pool, this.schema, 'read', fn);
+  }
+
+  /** Takes the next revision first: its row lock orders all writers of the workspace. */
+  private write<T>(fn: (tx: WorkspaceTx, rv: string) => Promise<T>): Promise<T> {
+    return inWorkspaceTx(this.pool, this.schema, 'write', async (tx) => {
+      const [{ rv }] = await tx.run<{ rv: string }>(sql.nextRevision(this.schema));
+      return fn(tx, rv);
+    });
+  }
+
+  private async recordChange(tx: WorkspaceTx, rv: string, type: ChangeType, row: ObjectRow, body: KubeObject, prev: { labels: object; fields: object } | null): Promise<void> {
+    await tx.run(sql.insertChange(this.schema), [
+      rv, type, row.resource, row.namespace, row.name, row.uid, JSON.stringify(body), JSON.stringify(row.fields),
+      prev ? JSON.stringify(prev.labels) : null, prev ? JSON.stringify(prev.fields) : null,
+    ]);
+    // Delivered on commit, in commit order; listeners read the change row itself.
+    await tx.run(sql.notifyChange, [`${this.workspaceId}:${rv}`]);
+  }
+}
+
+function qualified(k: { namespace: string; name: string }): string {
+  return k.namespace ? `${k.namespace}/${k.name}` : k.name;
+}
+
+function checkPrecondition(resource: string, k: { namespace: string; name: string }, cur: { rv: string }, expected: string | undefined): void {
+  if (expected !== undefined && expected !== '' && expected !== cur.rv) {
+    throw new StoreError(
+      'STORE_CONFLICT',
+      `${resource} ${qualified(k)}: the object has been modified; resourceVersion ${expected} is stale (current ${cur.rv})`,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { createStoreTestDb, StoreTestDb } from '../testing/store-test-db';
+import { WorkspaceStore } from '../objects/workspace-store';
+import { workspaceSchemaName } from './workspace-schema-name';
+
+describe('WorkspaceSchemas (provisioning)', () => {
+  let t: StoreTestDb;
+  beforeAll(async () => {
+    t = await createStoreTestDb();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('runs every step twice, then drops twice', async () => {
+    const id = t.track(randomUUID());
+    const name = workspaceSchemaName(id);
+    expect(await t.schemas.exists(id)).toEqual({ schema: false, role: false });
+
+    await t.schemas.ensureRole(id);
+    await t.schemas.ensureRole(id);
+    await t.schemas.ensureSchema(id);
+    await t.schemas.ensureSchema(id);
+    await t.schemas.applyDdl(id);
+    await t.schemas.applyDdl(id);
+    expect(await t.schemas.exists(id)).toEqual({ schema: true, role: true });
+    expect(await t.schemas.listWorkspaceSchemas()).toContain(id);
+
+    const { rows: versions } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
+    expect(versions).toEqual([{ version: 1 }]);
+    // Tables belong to the workspace role; nobody else is granted anything on them.
+    const { rows: owners } = await t.pool.query(`SELECT tablename, tableowner FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [name]);
+    expect(owners).toEqual(['changes', 'meta', 'objects', 'schema_version'].map((tablename) => ({ tablename, tableowner: name })));
+    const { rows: grants } = await t.pool.query(`SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_schema = $1`, [name]);
+    expect(grants).toEqual([{ grantee: name }]);
+    const { rows: role } = await t.pool.query(`SELECT rolcanlogin, rolinherit, rolsuper FROM pg_roles WHERE rolname = $1`, [name]);
+    expect(role).toEqual([{ rolcanlogin: false, rolinherit: false, rolsuper: false }]);
+    const { rows: schemaAcl } = await t.pool.query(`SELECT has_schema_privilege('public', $1, 'USAGE') AS usage`, [name]);
+    expect(schemaAcl).toEqual([{ usage: false }]);
+
+    const store = new WorkspaceStore(t.pool, id);
+    await store.create('configmaps', { metadata: { name: 'a', namespace: 'default', uid: randomUUID() } });
+    expect(await store.countObjects()).toBe(1);
+
+    await t.schemas.drop(id);
+    await t.schemas.drop(id);
+    expect(await t.schemas.exists(id)).toEqual({ schema: false, role: false });
+    expect(await t.schemas.listWorkspaceSchemas()).not.toContain(id);
+    await expect(store.get('configmaps', 'default', 'a')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
+  it('survives concurrent runs of the same steps', async () => {
+    const id = t.track(randomUUID());
+    await Promise.all([t.schemas.ensureRole(id), t.schemas.ensureRole(id), t.schemas.ensureRole(id)]);
+    await Promise.all([t.schemas.ensureSchema(id), t.schemas.ensureSchema(id), t.schemas.ensureSchema(id)]);
+    await Promise.all([t.schemas.applyDdl(id), t.schemas.applyDdl(id), t.schemas.applyDdl(id)]);
+    const store = new WorkspaceStore(t.pool, id);
+    expect(await store.currentResourceVersion()).toBe('1');
+    await Promise.all([t.schemas.drop(id), t.schemas.drop(id)]);
+    await t.schemas.drop(id);
+    expect(await t.schemas.exists(id)).toEqual({ schema: false, role: false });
+  });
+
+  it('rejects ids that are not uuids before any SQL', async () => {
+    for (const bad of ['', 'x', `${randomUUID()}"; DROP TABLE x; --`, '../etc', 'ws_0123']) {
+      await expect(t.schemas.ensureRole(bad)).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_INVALID_NAME' });
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import { Pool, PoolClient } from 'pg';
+import { toStoreError } from '../sql/pg-error.mapper';
+import * as sql from '../sql/statements';
+import { Statement } from '../sql/statements';
+import { WORKSPACE_MIGRATIONS } from '../sql/workspace-ddl';
+import { quoteWorkspaceSchema, workspaceIdFromSchemaName, workspaceSchemaName } from './workspace-schema-name';
+
+/**
+ * Provisioning of workspace schemas and roles, used by the worker's provisioning steps.
+ * Every method can be re-run (after a crash or concurrently with itself) with the same result.
+ */
+export class WorkspaceSchemas {
+  constructor(private readonly pool: Pool) {}
+
+  /** A NOLOGIN, NOINHERIT role named like the schema; it is granted nothing outside its schema. */
+  async ensureRole(workspaceId: string): Promise<void> {
+    const name = workspaceSchemaName(workspaceId);
+    const s = quoteWorkspaceSchema(name);
+    await this.withLockedTx(name, async (c) => {
+      if ((await run(c, sql.roleExists, [name])).length === 0) await run(c, sql.createRole(s));
+      await run(c, sql.alterRole(s));
+    });
+  }
+
+  /** The schema, owned by the role; PUBLIC loses the default privileges on it. */
+  async ensureSchema(workspaceId: string): Promise<void> {
+    const name = workspaceSchemaName(workspaceId);
+    const s = quoteWorkspaceSchema(name);
+    await this.withLockedTx(name, async (c) => {
+      await run(c, sql.createSchema(s));
+      await run(c, sql.revokeSchemaFromPublic(s));
+    });
+  }
+
+  /** Applies the migrations newer than the schema's recorded version, in one transaction. */
+  async applyDdl(workspaceId: string): Promise<void> {
+    const name = workspaceSchemaName(workspaceId);
+    const s = quoteWorkspaceSchema(name);
+    await this.withLockedTx(name, async (c) => {
+      // As the workspace role, so the role owns every table and needs no grants.
+      await run(c, sql.setLocalRole(s));
+      await run(c, sql.createSchemaVersion(s));
+      const [{ version }] = await run(c, sql.currentSchemaVersion(s));
+      for (const m of WORKSPACE_MIGRATIONS) {
+        if (m.version <= version) continue;
+        for (const text of m.statements(s)) await run(c, { name: `ddl.v${m.version}`, text });
+        await run(c, sql.recordSchemaVersion(s), [m.version]);
+      }
+    });
+  }
+
+  async exists(workspaceId: string): Promise<{ schema: boolean; role: boolean }> {
+    const name = workspaceSchemaName(workspaceId);
+    return this.withClient(async (c) => ({
+      schema: (await run(c, sql.schemaExists, [name])).length > 0,
+      role: (await run(c, sql.roleExists, [name])).length > 0,
+    }));
+  }
+
+  /** Drops the schema (all data) and the role; a second run finds nothing and succeeds. */
+  async drop(workspaceId: string): Promise<void> {
+    const name = workspaceSchemaName(workspaceId);
+    const s = quoteWorkspaceSchema(name);
+    await this.withLockedTx(name, async (c) => {
+      await run(c, sql.dropSchema(s));
+      if ((await run(c, sql.roleExists, [name])).length === 0) return;
+      // Privileges the role still holds in this database would make DROP ROLE fail.
+      await run(c, sql.dropOwned(s));
+      await run(c, sql.dropRole(s));
+    });
+  }
+
+  /**
+   * Workspace ids that have a schema in this database or a role on this server (roles are
+   * server-wide, so a shard hosting several databases sees the roles of all of them).
+   */
+  async listWorkspaceSchemas(): Promise<string[]> {
+    const rows = await this.withClient((c) => run<{ name: string }>(c, sql.listWorkspaceNames));
+    return rows.map((r) => workspaceIdFromSchemaName(r.name)).filter((id): id is string => id !== null);
+  }
+
+  /**
+   * One transaction holding the workspace's provisioning lock: concurrent runs of a step (a retried
+   * job racing its first attempt) queue up instead of failing on catalog races, and each step is
+   * all-or-nothing.
+   */
+  private async withLockedTx(schemaName: string, fn: (c: PoolClient) => Promise<void>): Promise<void> {
+    await this.withClient(async (c) => {
+      await run(c, sql.begin);
+      try {
+        await run(c, sql.provisioningLock, [schemaName]);
+        await fn(c);
+        await run(c, sql.commit);
+      } catch (err) {
+        await c.query(sql.rollback.text).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    let c: PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (err) {
+      throw toStoreError(err, 'pool.connect');
+    }
+    try {
+      return await fn(c);
+    } finally {
+      c.release();
+    }
+  }
+}
+
+async function run<R extends Record<string, any> = Record<string, any>>(c: PoolClient, stmt: Statement, values: unknown[] = []): Promise<R[]> {
+  try {
+    return (await c.query<R>(stmt.text, values)).rows;
+  } catch (err) {
+    throw toStoreError(err, stmt.name);
+  }
+}

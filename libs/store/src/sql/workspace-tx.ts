@@ -1,0 +1,78 @@
+import { Pool, PoolClient } from 'pg';
+import { QuotedSchema } from '../schemas/workspace-schema-name';
+import { StoreError } from '../store.errors';
+import { isMissingRole, toStoreError } from './pg-error.mapper';
+import * as sql from './statements';
+import { Statement } from './statements';
+
+/** A client inside a workspace transaction; `run` translates pg errors and names them. */
+export class WorkspaceTx {
+  private rollbackRequested = false;
+
+  constructor(readonly client: PoolClient, readonly schema: QuotedSchema) {}
+
+  async run<R extends Record<string, any> = Record<string, any>>(stmt: Statement, values: unknown[] = []): Promise<R[]> {
+    try {
+      const res = await this.client.query<R>(stmt.text, values);
+      return res.rows;
+    } catch (err) {
+      throw toStoreError(err, stmt.name);
+    }
+  }
+
+  /** For statements whose affected-row count is the result (DELETE without RETURNING). */
+  async runCount(stmt: Statement, values: unknown[] = []): Promise<number> {
+    try {
+      return (await this.client.query(stmt.text, values)).rowCount ?? 0;
+    } catch (err) {
+      throw toStoreError(err, stmt.name);
+    }
+  }
+
+  /** End with ROLLBACK instead of COMMIT while still returning a value (e.g. a no-op update). */
+  rollbackOnly(): void {
+    this.rollbackRequested = true;
+  }
+
+  get shouldRollback(): boolean {
+    return this.rollbackRequested;
+  }
+}
+
+export type TxMode = 'write' | 'read';
+
+/**
+ * Runs `fn` in one transaction under SET LOCAL ROLE of the workspace. Reads use a repeatable-read
+ * snapshot so a list and its resourceVersion describe the same state.
+ */
+export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: TxMode, fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw toStoreError(err, 'pool.connect');
+  }
+  const tx = new WorkspaceTx(client, schema);
+  let broken: unknown;
+  try {
+    await tx.run(mode === 'read' ? sql.beginReadSnapshot : sql.begin);
+    try {
+      await client.query(sql.setLocalRole(schema).text);
+    } catch (err) {
+      if (isMissingRole(err)) throw new StoreError('STORE_UNAVAILABLE', `workspace role ${schema} does not exist (not provisioned)`, { cause: err });
+      throw toStoreError(err, sql.setLocalRole(schema).name);
+    }
+    const value = await fn(tx);
+    await tx.run(tx.shouldRollback ? sql.rollback : sql.commit);
+    return value;
+  } catch (err) {
+    try {
+      await client.query(sql.rollback.text);
+    } catch (rollbackErr) {
+      broken = rollbackErr; // the connection is unusable; do not return it to the pool
+    }
+    throw err instanceof StoreError ? err : toStoreError(err, 'tx');
+  } finally {
+    client.release(broken instanceof Error ? broken : undefined);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './databases';
+export * from './platform';
+export * from './wait-for';
+export * from './kubectl';
