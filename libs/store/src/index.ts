@@ -9,3 +9,7 @@ export { CHANGES_CHANNEL } from './sql/statements';
 export { WorkspaceStore } from './objects/workspace-store';
 export type { KubeObject, ListOptions, ListResult, UpdateOptions, DeleteOptions } from './objects/kube-object.types';
 export type { ChangeEvent, CompactOptions, CompactResult } from './objects/change-log.types';
+export { WatchHub } from './watch/watch-hub';
+export type { WatchHubOptions } from './watch/watch-hub';
+export { Watcher } from './watch/watcher';
+export type { WatcherCloseReason } from './watch/watcher';

@@ -30,6 +30,8 @@ export function isRetryableTransactionError(err: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
+/** too_many_connections, the database missing, authentication failures: nothing can be recorded. */
+const UNAVAILABLE_SQLSTATES = new Set(['53300', '3D000', '28000', '28P01']);
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'EAI_AGAIN']);
 
 /**
@@ -43,7 +45,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') {
-      if (UNAVAILABLE_NODE_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300') return true;
+      if (UNAVAILABLE_NODE_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
     }
     const message = (current as { message?: unknown }).message;
     if (

@@ -1,42 +1,29 @@
-import { randomUUID } from 'node:crypto';
+import { findResource, fieldValuesOf, storageKey } from '../resources';
+import { prepareCreate } from '../meta/prepare-write';
 
-/** Namespaces every cluster starts with (kubernetes-api.md §12 N1). */
-export const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+// Objects every workspace starts with (kubernetes-api.md §12 N1).
+
+export const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** Namespaces that cannot be deleted (§12 N4). */
+export const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
 export interface BootstrapObject {
-  /** Storage key of the resource (core group: the plural). */
+  /** storageKey of the type. */
   resource: string;
-  object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; uid: string; [k: string]: unknown }; [k: string]: unknown };
-  /** Extra selectable field values (kubernetes-api.md §8 S4). */
+  object: Record<string, unknown> & { metadata: { name: string; namespace?: string; uid: string } };
   fields: Record<string, string>;
 }
 
-function rfc3339(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** The namespaces and their `default` ServiceAccounts, as a new kube-apiserver creates them. */
-export function bootstrapObjects(now: Date): BootstrapObject[] {
-  const creationTimestamp = rfc3339(now);
-  const namespaces: BootstrapObject[] = BOOTSTRAP_NAMESPACES.map((name) => ({
-    resource: 'namespaces',
-    object: {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name, uid: randomUUID(), creationTimestamp, labels: { 'kubernetes.io/metadata.name': name } },
-      spec: { finalizers: ['kubernetes'] },
-      status: { phase: 'Active' },
-    },
-    fields: { 'status.phase': 'Active' },
-  }));
-  const serviceAccounts: BootstrapObject[] = BOOTSTRAP_NAMESPACES.map((namespace) => ({
-    resource: 'serviceaccounts',
-    object: {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'default', namespace, uid: randomUUID(), creationTimestamp },
-    },
-    fields: {},
-  }));
-  return [...namespaces, ...serviceAccounts];
+/** The system namespaces, then a `default` ServiceAccount in each (the apiserver's controllers make those). */
+export function bootstrapObjects(now: Date = new Date()): BootstrapObject[] {
+  const ns = findResource('', 'v1', 'namespaces')!;
+  const sa = findResource('', 'v1', 'serviceaccounts')!;
+  const make = (rt: typeof ns, body: Record<string, unknown>, namespaceFromUrl?: string): BootstrapObject => {
+    const object = prepareCreate(rt, body, { now, namespaceFromUrl }) as BootstrapObject['object'];
+    return { resource: storageKey(rt), object, fields: fieldValuesOf(rt, object) };
+  };
+  return [
+    ...BOOTSTRAP_NAMESPACES.map((name) => make(ns, { metadata: { name } })),
+    ...BOOTSTRAP_NAMESPACES.map((namespace) => make(sa, { metadata: { name: 'default' } }, namespace)),
+  ];
 }

@@ -1,5 +1,6 @@
 import { badRequest } from '../status';
 import type { FieldRequirement } from '../selectors/selector.types';
+import { BUILTIN_RESOURCES } from './builtin-resources';
 import { ResourceType } from './resource-type';
 
 // Per-kind selectable fields (kubernetes-api.md §8 S4). Values are strings,
@@ -51,8 +52,20 @@ export function supportedFields(rt: ResourceType): string[] {
   return [...UNIVERSAL, ...rt.fieldSelectors];
 }
 
-/** 400 `field label not supported: foo` for a field this type cannot select on. */
+function isBuiltin(rt: ResourceType): boolean {
+  return BUILTIN_RESOURCES.some((b) => b.group === rt.group && b.resource === rt.resource);
+}
+
+/**
+ * 400 for a field this type cannot select on (§8 S6): `field label not
+ * supported: foo` for built-ins, the apiextensions wording for custom resources.
+ */
 export function checkFieldSelector(rt: ResourceType, reqs: readonly FieldRequirement[]): void {
-  const ok = new Set(supportedFields(rt));
-  for (const r of reqs) if (!ok.has(r.field)) throw badRequest(`field label not supported: ${r.field}`);
+  const fields = supportedFields(rt);
+  const ok = new Set(fields);
+  for (const r of reqs) {
+    if (ok.has(r.field)) continue;
+    if (isBuiltin(rt)) throw badRequest(`field label not supported: ${r.field}`);
+    throw badRequest(`"${r.field}" is not a known field selector: only ${fields.map((f) => `"${f}"`).join(', ')}`);
+  }
 }

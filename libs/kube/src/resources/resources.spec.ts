@@ -114,4 +114,14 @@ describe('field values', () => {
     expect((err as KubeStatusError).message).toBe('field label not supported: foo');
     expect(() => checkFieldSelector(get('', 'configmaps'), parseFieldSelector('type=Opaque'))).toThrow('field label not supported: type');
   });
+
+  it('uses the apiextensions wording and selectable fields for custom resources', () => {
+    const widget = { ...get('', 'configmaps'), group: 'example.com', resource: 'widgets', kind: 'Widget', fieldSelectors: ['spec.size', 'spec.replicas'] };
+    expect(() => checkFieldSelector(widget, parseFieldSelector('spec.size=large'))).not.toThrow();
+    expect(() => checkFieldSelector(widget, parseFieldSelector('foo=1'))).toThrow(
+      '"foo" is not a known field selector: only "metadata.name", "metadata.namespace", "spec.size", "spec.replicas"',
+    );
+    expect(fieldValuesOf(widget, { spec: { size: 'large', replicas: 3 } })).toEqual({ 'spec.size': 'large', 'spec.replicas': '3' });
+    expect(fieldValuesOf(widget, {})).toEqual({ 'spec.size': '', 'spec.replicas': '' });
+  });
 });

@@ -47,7 +47,12 @@ export interface InvalidCause {
 export function invalid(kind: string, group: string, name: string, causes: InvalidCause[]): KubeStatusError {
   const list = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
   const fullCauses: V1StatusCause[] = causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field }));
-  return make(422, 'Invalid', `${kind}${name ? ` "${name}"` : ''} is invalid: [${list}]`, { name, group, kind, causes: fullCauses });
+  return make(422, 'Invalid', `${kind} "${name}" is invalid: [${list}]`, { name, group, kind, causes: fullCauses });
+}
+
+/** 422 Invalid without field causes, e.g. a JSON patch that does not apply. */
+export function unprocessable(message: string): KubeStatusError {
+  return make(422, 'Invalid', message);
 }
 
 export function badRequest(message: string): KubeStatusError {

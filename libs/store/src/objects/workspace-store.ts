@@ -7,7 +7,7 @@ import { compactChanges, readChangesSince, readCompactedRevision } from './chang
 import { ChangeEvent, CompactOptions, CompactResult } from './change-log.types';
 import { decodeContinue, encodeContinue } from './continue-token';
 import { DeleteOptions, KubeObject, ListOptions, ListResult, UpdateOptions } from './kube-object.types';
-import { buildListQuery } from './list-query.builder';
+import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainingCountable } from './list-query.builder';
 import { ObjectRow, toObjectRow, withRevision } from './write-row.mapper';
 
 type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -46,21 +46,28 @@ export class WorkspaceStore {
       if (limit === undefined || items.length <= limit) return { items, resourceVersion };
       items.length = limit;
       const last = items[limit - 1].metadata;
-      return { items, resourceVersion, continue: encodeContinue({ rv: resourceVersion, ns: last.namespace ?? '', name: last.name }) };
+      const after = { ns: last.namespace ?? '', name: last.name };
+      const result: ListResult = { items, resourceVersion, continue: encodeContinue({ rv: resourceVersion, ...after }) };
+      if (remainingCountable(opts)) {
+        // Same snapshot as the page; unset (not wrong) when the capped count hit the cap.
+        const c = buildRemainingCountQuery(this.schema, resource, opts, after);
+        const [{ n }] = await tx.run<{ n: number }>(c.statement, c.values);
+        if (n < REMAINING_COUNT_CAP) result.remainingItemCount = n;
+      }
+      return result;
     });
   }
 
   async create(resource: string, obj: KubeObject, fields?: Record<string, string>): Promise<KubeObject> {
     const row = toObjectRow(resource, obj, fields);
-    return this.write(async (tx, rv) => {
-      const body = withRevision(obj, rv, row.uid);
-      const inserted = await tx.run(sql.insertObject(this.schema), [
-        row.resource, row.namespace, row.name, row.uid, rv,
-        JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(body),
+    return inWorkspaceTx(this.pool, this.schema, 'write', async (tx) => {
+      const [created] = await tx.run<{ rv: string; body: KubeObject }>(sql.createObject(this.schema), [
+        row.resource, row.namespace, row.name, row.uid,
+        JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(withRevision(obj, '', row.uid)),
+        this.workspaceId,
       ]);
-      if (inserted.length === 0) throw new StoreError('STORE_ALREADY_EXISTS', `${resource} ${qualified(row)} already exists`);
-      await this.recordChange(tx, rv, 'ADDED', row, body, null);
-      return body;
+      if (!created) throw new StoreError('STORE_ALREADY_EXISTS', `${resource} ${qualified(row)} already exists`);
+      return created.body;
     });
   }
 

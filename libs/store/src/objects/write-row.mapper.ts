@@ -24,7 +24,7 @@ export function toObjectRow(resource: string, obj: KubeObject, fields: Record<st
   const uid = md.uid ?? randomUUID();
   if (typeof uid !== 'string' || !UUID.test(uid)) throw new StoreError('STORE_INVALID_NAME', 'metadata.uid must be a uuid');
   // Only well-formed uids go into the owners index; GC looks objects up by owner uid.
-  const owners = (md.ownerReferences ?? [])
+  const owners = (Array.isArray(md.ownerReferences) ? md.ownerReferences : [])
     .map((r) => r?.uid)
     .filter((u): u is string => typeof u === 'string' && UUID.test(u))
     .map((u) => u.toLowerCase());

@@ -27,10 +27,10 @@ describe('WorkspaceSchemas (provisioning)', () => {
     expect(await t.schemas.listWorkspaceSchemas()).toContain(id);
 
     const { rows: versions } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
-    expect(versions).toEqual([{ version: 1 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     // Tables belong to the workspace role; nobody else is granted anything on them.
     const { rows: owners } = await t.pool.query(`SELECT tablename, tableowner FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [name]);
-    expect(owners).toEqual(['changes', 'meta', 'objects', 'schema_version'].map((tablename) => ({ tablename, tableowner: name })));
+    expect(owners).toEqual(['changes', 'compaction', 'meta', 'objects', 'schema_version'].map((tablename) => ({ tablename, tableowner: name })));
     const { rows: grants } = await t.pool.query(`SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_schema = $1`, [name]);
     expect(grants).toEqual([{ grantee: name }]);
     const { rows: role } = await t.pool.query(`SELECT rolcanlogin, rolinherit, rolsuper FROM pg_roles WHERE rolname = $1`, [name]);
@@ -59,6 +59,24 @@ describe('WorkspaceSchemas (provisioning)', () => {
     await Promise.all([t.schemas.drop(id), t.schemas.drop(id)]);
     await t.schemas.drop(id);
     expect(await t.schemas.exists(id)).toEqual({ schema: false, role: false });
+  });
+
+  it('upgrades a schema that is behind by applying only the missing versions', async () => {
+    const id = t.track(randomUUID());
+    const name = workspaceSchemaName(id);
+    await t.schemas.ensureRole(id);
+    await t.schemas.ensureSchema(id);
+    await t.schemas.applyDdl(id);
+    const store = new WorkspaceStore(t.pool, id);
+    await store.create('configmaps', { metadata: { name: 'kept', namespace: 'd', uid: randomUUID() } });
+    // Roll the schema back to version 1 as an old deployment would have left it.
+    await t.pool.query(`DROP TABLE "${name}".compaction; DROP INDEX "${name}".changes_created_at_idx; DROP INDEX "${name}".objects_resource_name_idx; DELETE FROM "${name}".schema_version WHERE version = 2`);
+    await t.pool.query(`DROP INDEX "${name}".objects_namespace_idx; DROP INDEX "${name}".objects_owned_idx; DELETE FROM "${name}".schema_version WHERE version = 3`);
+    await t.schemas.applyDdl(id);
+    const { rows } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(await store.oldestRetainedResourceVersion()).toBe('1');
+    expect(await store.get('configmaps', 'd', 'kept')).not.toBeNull();
   });
 
   it('rejects ids that are not uuids before any SQL', async () => {

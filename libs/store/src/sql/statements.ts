@@ -26,6 +26,12 @@ export const commit = st('tx.commit', 'COMMIT');
 export const rollback = st('tx.rollback', 'ROLLBACK');
 /** Everything a workspace transaction does runs as the workspace's role. */
 export const setLocalRole = (s: QuotedSchema) => st('tx.set_local_role', `SET LOCAL ROLE ${s}`);
+/**
+ * BEGIN and SET LOCAL ROLE in one round trip (simple protocol, no values). Sent as one text so a
+ * workspace transaction costs BEGIN+ROLE, its statements and COMMIT.
+ */
+export const beginAsRole = (s: QuotedSchema, mode: 'read' | 'write') =>
+  st('tx.begin_as_role', `${mode === 'read' ? beginReadSnapshot.text : begin.text}; ${setLocalRole(s).text}`);
 
 // ---- provisioning -------------------------------------------------------------------------
 
@@ -104,6 +110,28 @@ export const advanceCompaction = (s: QuotedSchema) =>
 
 // ---- objects ------------------------------------------------------------------------------
 
+/**
+ * A whole create in one statement, so the revision lock (taken by the UPDATE of meta) is held for
+ * one round trip plus COMMIT: next revision, insert (the body gets its resourceVersion from the
+ * revision), ADDED change row, NOTIFY. No row back means the key exists; the caller rolls back,
+ * which also returns the revision.
+ */
+export const createObject = (s: QuotedSchema) =>
+  st(
+    'objects.create',
+    `WITH next AS (UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv),
+     ins AS (
+       INSERT INTO ${s}.objects (resource, namespace, name, uid, rv, labels, fields, owners, body)
+       SELECT $1, $2, $3, $4::uuid, next.rv, $5::jsonb, $6::jsonb, $7::uuid[],
+              jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(next.rv::text))
+         FROM next
+       ON CONFLICT (resource, namespace, name) DO NOTHING
+       RETURNING rv, body),
+     ch AS (
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields)
+       SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb FROM ins)
+     SELECT ins.rv::text AS rv, ins.body, pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text) FROM ins`,
+  );
 export const getObject = (s: QuotedSchema) =>
   st('objects.get', `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
 export const lockObject = (s: QuotedSchema) =>
@@ -122,14 +150,6 @@ export const lockObjectForDelete = (s: QuotedSchema) =>
     'objects.lock_for_delete',
     `SELECT uid::text AS uid, rv::text AS rv, body, labels, fields
        FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3 FOR UPDATE`,
-  );
-export const insertObject = (s: QuotedSchema) =>
-  st(
-    'objects.insert',
-    `INSERT INTO ${s}.objects (resource, namespace, name, uid, rv, labels, fields, owners, body)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::uuid[], $9::jsonb)
-     ON CONFLICT (resource, namespace, name) DO NOTHING
-     RETURNING rv`,
   );
 export const updateObject = (s: QuotedSchema) =>
   st(
@@ -150,3 +170,115 @@ export const listObjects = (s: QuotedSchema, where: string[], limitParam?: strin
     'objects.list',
     `SELECT body FROM ${s}.objects WHERE ${where.join(' AND ')} ORDER BY namespace, name${limitParam ? ` LIMIT ${limitParam}` : ''}`,
   );
+
+/**
+ * Counts what is left after a page, capped: the count walks the same predicate as the page, so
+ * without the cap paging through N objects would cost O(N^2).
+ */
+export const countRemaining = (s: QuotedSchema, where: string[], capParam: string) =>
+  st('objects.count_remaining', `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${s}.objects WHERE ${where.join(' AND ')} LIMIT ${capParam}) r`);
+
+// ---- bulk deletion, garbage collection ----------------------------------------------------
+
+/**
+ * Takes the revision lock without advancing the counter: a bulk write reserves as many
+ * revisions as it acts on, in the same statement that writes them.
+ */
+export const lockRevision = (s: QuotedSchema) => st('meta.lock_rv', `SELECT rv::text AS rv FROM ${s}.meta FOR UPDATE`);
+
+/** CASE, not AND: jsonb_array_length must never see a non-array (AND has no evaluation order). */
+const jsonArray = (path: string) => `CASE WHEN jsonb_typeof(${path}) = 'array' THEN ${path} ELSE '[]'::jsonb END`;
+const HELD = `jsonb_array_length(${jsonArray(`d.body #> '{metadata,finalizers}'`)}) > 0`;
+/** G4: deletionTimestamp (RFC 3339, whole seconds, UTC) and a grace period of 0 unless set. */
+const markedForDeletion = (body: string) =>
+  `jsonb_set(jsonb_set(${body}, '{metadata,deletionTimestamp}', to_jsonb(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))),
+             '{metadata,deletionGracePeriodSeconds}', coalesce(${body} #> '{metadata,deletionGracePeriodSeconds}', '0'::jsonb))`;
+
+/**
+ * One bounded batch of a set-based delete: the next `limit` rows of `where` in `order` (keyset
+ * order, alias d) are deleted, or, when finalizers hold them, marked with deletionTimestamp.
+ * Rows already marked are passed over (returned without rv, so the caller's keyset advances).
+ * Each acted-on row takes its own revision (current + row number, in key order) and a change
+ * row, so watchers see one DELETED/MODIFIED per object. Runs with the revision lock held
+ * (lockRevision), which orders it with every other writer of the workspace.
+ */
+export const deleteBatch = (s: QuotedSchema, where: string[], order: readonly string[], rvParam: string, limitParam: string) => {
+  const by = (alias: string) => order.map((c) => `${alias}.${c}`).join(', ');
+  return st(
+    'objects.delete_batch',
+    `WITH picked AS (
+       SELECT d.resource, d.namespace, d.name, d.uid, d.body, d.labels, d.fields, ${HELD} AS held,
+              (d.body #> '{metadata,deletionTimestamp}') IS NOT NULL AS terminating
+         FROM ${s}.objects d WHERE ${where.join(' AND ')} ORDER BY ${by('d')} LIMIT ${limitParam}),
+     acted AS (
+       SELECT p.*, ${rvParam}::bigint + row_number() OVER (ORDER BY ${by('p')}) AS new_rv
+         FROM picked p WHERE NOT (p.held AND p.terminating)),
+     out AS (
+       SELECT a.uid, a.resource, a.namespace, a.name, a.labels, a.fields, a.held, a.new_rv,
+              jsonb_set(CASE WHEN a.held THEN ${markedForDeletion('a.body')} ELSE a.body END,
+                        '{metadata,resourceVersion}', to_jsonb(a.new_rv::text)) AS body
+         FROM acted a),
+     bump AS (UPDATE ${s}.meta SET rv = rv + (SELECT count(*) FROM out)),
+     del AS (DELETE FROM ${s}.objects o USING out WHERE o.uid = out.uid AND NOT out.held),
+     mark AS (UPDATE ${s}.objects o SET rv = out.new_rv, body = out.body FROM out WHERE o.uid = out.uid AND out.held),
+     ch AS (
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+       SELECT out.new_rv, CASE WHEN out.held THEN 'MODIFIED' ELSE 'DELETED' END, out.resource, out.namespace, out.name,
+              out.uid, out.body, out.fields, out.labels, out.fields FROM out)
+     SELECT p.resource, p.namespace, p.name, p.uid::text AS uid, out.new_rv::text AS rv, out.body, out.held AS marked
+       FROM picked p LEFT JOIN out ON out.uid = p.uid ORDER BY ${by('p')}`,
+  );
+};
+
+/**
+ * GC candidates (alias d): objects with owners none of which exists. The partial index
+ * objects_owned_idx serves `cardinality(owners) > 0` in uid order; each owner uid is probed on
+ * objects_uid_key (anti-join), so a batch costs O(batch x owners) index lookups.
+ */
+export const gcCandidate = (s: QuotedSchema) =>
+  `cardinality(d.owners) > 0 AND NOT EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.uid = ANY(d.owners))`;
+
+/**
+ * Removes one owner from a batch of its dependents (orphan propagation): the ownerReference
+ * entries with that uid leave the body, the uid leaves `owners`; a MODIFIED change per object.
+ * Processed rows stop matching `owners @> [uid]`, so the caller repeats until 0 rows.
+ */
+export const orphanBatch = (s: QuotedSchema) =>
+  st(
+    'objects.orphan_batch',
+    `WITH picked AS (
+       SELECT d.uid, d.resource, d.namespace, d.name, d.owners, d.body, d.labels, d.fields,
+              $1::bigint + row_number() OVER (ORDER BY d.uid) AS new_rv
+         FROM (SELECT * FROM ${s}.objects d WHERE d.owners @> ARRAY[$2::uuid] ORDER BY d.uid LIMIT $3) d),
+     refs AS (
+       SELECT p.*, (SELECT coalesce(jsonb_agg(e.r ORDER BY e.i), '[]'::jsonb)
+                      FROM jsonb_array_elements(${jsonArray(`p.body #> '{metadata,ownerReferences}'`)}) WITH ORDINALITY e(r, i)
+                     WHERE lower(e.r ->> 'uid') IS DISTINCT FROM $2::uuid::text) AS kept
+         FROM picked p),
+     out AS (
+       SELECT r.uid, r.resource, r.namespace, r.name, r.labels, r.fields, r.new_rv, array_remove(r.owners, $2::uuid) AS owners,
+              jsonb_set(CASE WHEN r.kept = '[]'::jsonb THEN r.body #- '{metadata,ownerReferences}'
+                             ELSE jsonb_set(r.body, '{metadata,ownerReferences}', r.kept) END,
+                        '{metadata,resourceVersion}', to_jsonb(r.new_rv::text)) AS body
+         FROM refs r),
+     bump AS (UPDATE ${s}.meta SET rv = rv + (SELECT count(*) FROM out)),
+     upd AS (UPDATE ${s}.objects o SET rv = out.new_rv, owners = out.owners, body = out.body FROM out WHERE o.uid = out.uid),
+     ch AS (
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+       SELECT out.new_rv, 'MODIFIED', out.resource, out.namespace, out.name, out.uid, out.body, out.fields, out.labels, out.fields FROM out)
+     SELECT out.new_rv::text AS rv FROM out ORDER BY out.new_rv`,
+  );
+
+/** Dependents of an owner (GIN on owners); blockingOnly keeps those with blockOwnerDeletion. */
+export const dependentsOf = (s: QuotedSchema) =>
+  st(
+    'objects.dependents_of',
+    `SELECT d.body FROM ${s}.objects d
+      WHERE d.owners @> ARRAY[$1::uuid]
+        AND (NOT $2::boolean OR EXISTS (
+              SELECT 1 FROM jsonb_array_elements(${jsonArray(`d.body #> '{metadata,ownerReferences}'`)}) r
+               WHERE lower(r ->> 'uid') = $1::uuid::text AND r -> 'blockOwnerDeletion' = 'true'::jsonb))
+      ORDER BY d.resource, d.namespace, d.name`,
+  );
+export const countInNamespace = (s: QuotedSchema) =>
+  st('objects.count_in_namespace', `SELECT count(*)::int AS n FROM ${s}.objects WHERE namespace = $1`);

@@ -63,7 +63,7 @@ export const WORKSPACE_MIGRATIONS: readonly WorkspaceMigration[] = [
   },
   {
     version: 2,
-    name: 'change log compaction',
+    name: 'change log compaction, name lookup across namespaces',
     statements: (s) => [
       // Kept apart from meta so compaction never holds the revision lock that writers queue on.
       `CREATE TABLE ${s}.compaction (
@@ -75,6 +75,19 @@ export const WORKSPACE_MIGRATIONS: readonly WorkspaceMigration[] = [
       // Nothing is compacted yet: a watch from any revision >= 1 can be served.
       `INSERT INTO ${s}.compaction (id, compacted_rv) VALUES (true, 1)`,
       `CREATE INDEX changes_created_at_idx ON ${s}.changes (created_at)`,
+      // `fieldSelector=metadata.name=x` across all namespaces (the PK needs the namespace first).
+      `CREATE INDEX objects_resource_name_idx ON ${s}.objects (resource, name)`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'namespace contents, garbage collection',
+    statements: (s) => [
+      // Namespace deletion walks one namespace across all resources (the PK leads with resource).
+      `CREATE INDEX objects_namespace_idx ON ${s}.objects (namespace, resource, name)`,
+      // GC scans only objects that have owners, in uid order (keyset); the GIN index on owners
+      // answers "dependents of X" but cannot enumerate "has any owner".
+      `CREATE INDEX objects_owned_idx ON ${s}.objects (uid) WHERE cardinality(owners) > 0`,
     ],
   },
 ];

@@ -55,12 +55,12 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
   const tx = new WorkspaceTx(client, schema);
   let broken: unknown;
   try {
-    await tx.run(mode === 'read' ? sql.beginReadSnapshot : sql.begin);
+    const begin = sql.beginAsRole(schema, mode);
     try {
-      await client.query(sql.setLocalRole(schema).text);
+      await client.query(begin.text);
     } catch (err) {
       if (isMissingRole(err)) throw new StoreError('STORE_UNAVAILABLE', `workspace role ${schema} does not exist (not provisioned)`, { cause: err });
-      throw toStoreError(err, sql.setLocalRole(schema).name);
+      throw toStoreError(err, begin.name);
     }
     const value = await fn(tx);
     await tx.run(tx.shouldRollback ? sql.rollback : sql.commit);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested, ValidateIf } from 'class-validator';
 import { IsDnsLabel, NO_NUL_RE } from '../../http/dns-label.validator';
 import { IsLabelMap } from '../../http/label-map.validator';
 import { QuotaDto } from '../../quota/dto/quota.dto';
@@ -18,7 +18,7 @@ export class CreateTenantDto {
   displayName?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { tier: 'gold' } })
-  @IsOptional()
+  @ValidateIf((o: { labels?: unknown }) => o.labels !== undefined)
   @IsLabelMap()
   labels?: Record<string, string>;
 

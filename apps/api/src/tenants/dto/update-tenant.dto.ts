@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested, ValidateIf } from 'class-validator';
 import { NO_NUL_RE } from '../../http/dns-label.validator';
 import { IsLabelMap } from '../../http/label-map.validator';
 import { QuotaDto } from '../../quota/dto/quota.dto';
@@ -15,7 +15,7 @@ export class UpdateTenantDto {
   displayName?: string | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
+  @ValidateIf((o: { labels?: unknown }) => o.labels !== undefined)
   @IsLabelMap()
   labels?: Record<string, string>;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { IsDnsLabel, NO_NUL_RE } from '../../http/dns-label.validator';
 import { IsLabelMap } from '../../http/label-map.validator';
 
@@ -16,7 +16,7 @@ export class CreateWorkspaceDto {
   displayName?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
+  @ValidateIf((o: { labels?: unknown }) => o.labels !== undefined)
   @IsLabelMap()
   labels?: Record<string, string>;
 }

@@ -1,0 +1,91 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  APISERVER_BASE_URL,
+  controlDataSourceOptions,
+  IdempotencyService,
+  OPERATION_DISPATCHER,
+  OperationsRepository,
+  OperationsService,
+  SecretBox,
+  TenantsRepository,
+  TenantsService,
+  WorkspaceKubeconfigService,
+  WorkspacesRepository,
+  WorkspacesService,
+} from '@kplane/control';
+import { createLogger } from '@kplane/observability';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { API_CONFIG, ApiConfig } from './api-config';
+import { HealthController } from './health/health.controller';
+import { BearerAuthGuard } from './http/auth.guard';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { ProblemExceptionFilter } from './http/problem.filter';
+import { ApiValidationPipe } from './http/request-validation';
+import { HttpMetrics } from './metrics/http-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { OperationsController } from './operations/operations.controller';
+import { LifecycleDispatcher } from './queue/lifecycle-dispatcher';
+import { RedisClient } from './queue/redis-client';
+import { QuotaController } from './quota/quota.controller';
+import { TenantsController } from './tenants/tenants.controller';
+import { WorkspacesController } from './workspaces/workspaces.controller';
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    const logger = createLogger({
+      app: 'api',
+      level: config.env.LOG_LEVEL,
+      pretty: config.env.NODE_ENV === 'development' && process.stdout.isTTY === true,
+    });
+    const dataSource = controlDataSourceOptions(config.env.DATABASE_URL);
+    return {
+      module: ApiModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            genReqId: (req) => {
+              const given = req.headers['x-request-id'];
+              return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+            },
+            autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+          },
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSource,
+          extra: { ...dataSource.extra, application_name: 'kplane-api', connectionTimeoutMillis: 5000 },
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+      ],
+      controllers: [HealthController, MetricsController, TenantsController, QuotaController, WorkspacesController, OperationsController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: SecretBox, useValue: new SecretBox(config.masterKey) },
+        { provide: APISERVER_BASE_URL, useValue: config.apiserverBaseUrl },
+        RedisClient,
+        LifecycleDispatcher,
+        { provide: OPERATION_DISPATCHER, useExisting: LifecycleDispatcher },
+        TenantsRepository,
+        WorkspacesRepository,
+        OperationsRepository,
+        TenantsService,
+        WorkspacesService,
+        WorkspaceKubeconfigService,
+        OperationsService,
+        IdempotencyService,
+        HttpMetrics,
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ProblemExceptionFilter },
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
+      ],
+    };
+  }
+}
