@@ -11,7 +11,16 @@ const swc = ['@swc/jest', {
 const moduleNameMapper = {
   '^@kplane/(.*)$': '<rootDir>/libs/$1/src/index.ts',
 };
-const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// @kubernetes/client-node 1.x and a few of its dependencies ship ES modules only; jest runs
+// CommonJS, so swc transforms exactly those packages.
+const ESM_PACKAGES = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus', 'rfc4648'];
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.(ts|js|mjs)$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   testTimeout: 60000,

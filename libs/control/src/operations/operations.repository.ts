@@ -47,6 +47,20 @@ export class OperationsRepository {
   }
 
   /**
+   * Operations still Queued that were recorded before `olderThan` (oldest first), for the
+   * sweeper that re-enqueues what Redis never received. Uses operations_queued_idx.
+   */
+  findQueuedBefore(olderThan: Date, limit: number): Promise<OperationEntity[]> {
+    return this.repo()
+      .createQueryBuilder('o')
+      .where("o.status = 'Queued'")
+      .andWhere('o.created_at < :olderThan', { olderThan })
+      .orderBy('o.created_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /**
    * Newest first, keyset on (created_at, id). The cursor holds only the id; its exact
    * created_at (microseconds, which a JS Date would lose) is read back in SQL.
    */

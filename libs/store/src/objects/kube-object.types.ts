@@ -38,3 +38,21 @@ export interface DeleteOptions {
   expectedResourceVersion?: string;
   expectedUid?: string;
 }
+
+export interface DeleteCollectionOptions {
+  /** undefined = all namespaces; '' = cluster-scoped objects only (as in ListOptions). */
+  namespace?: string;
+  labelSelector?: LabelRequirement[];
+  fieldSelector?: FieldRequirement[];
+  /** Objects per transaction (default 1,000, at most 10,000). */
+  batchSize?: number;
+}
+
+/**
+ * True for an object a bulk delete only marked (deletionTimestamp set, still stored): exactly
+ * the returned objects whose `metadata.finalizers` is non-empty.
+ */
+export function isFinalizerHeld(obj: KubeObject): boolean {
+  const f = (obj.metadata as { finalizers?: unknown }).finalizers;
+  return Array.isArray(f) && f.length > 0;
+}

@@ -6,7 +6,9 @@ import { StoreError } from '../store.errors';
 import { compactChanges, readChangesSince, readCompactedRevision } from './change-log';
 import { ChangeEvent, CompactOptions, CompactResult } from './change-log.types';
 import { decodeContinue, encodeContinue } from './continue-token';
-import { DeleteOptions, KubeObject, ListOptions, ListResult, UpdateOptions } from './kube-object.types';
+import { DeleteCollectionOptions, DeleteOptions, KubeObject, ListOptions, ListResult, UpdateOptions } from './kube-object.types';
+import { batchSize, BulkContext, deleteInBatches } from './bulk-delete';
+import { collectGarbage, CollectGarbageOptions, dependentsOf, orphanDependents } from './garbage-collector';
 import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainingCountable } from './list-query.builder';
 import { ObjectRow, toObjectRow, withRevision } from './write-row.mapper';
 
@@ -118,6 +120,51 @@ export class WorkspaceStore {
     });
   }
 
+  /**
+   * deletecollection (G6): every match in bounded batches (one transaction per batch, set-based
+   * SQL, one revision and change row per object, in key order). Finalizer-held objects get
+   * deletionTimestamp (MODIFIED) instead; they are returned too (see isFinalizerHeld), and ones
+   * already terminating are left alone and not returned.
+   */
+  async deleteCollection(resource: string, opts: DeleteCollectionOptions = {}): Promise<KubeObject[]> {
+    if (typeof resource !== 'string' || resource.length === 0) throw new StoreError('STORE_INVALID_NAME', 'resource must be a non-empty string');
+    const out: KubeObject[] = [];
+    const scope = { kind: 'collection' as const, resource, namespace: opts.namespace, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    await deleteInBatches(this.bulk, scope, batchSize(opts.batchSize), (rows) => rows.forEach((r) => out.push(r.body!)));
+    return out;
+  }
+
+  /**
+   * Namespace controller (N2): deletes everything in `namespace` (all resources) except
+   * finalizer-held objects, which get deletionTimestamp. `remaining` is what is still stored
+   * there afterwards (finalizer-held, or created meanwhile); 0 means the namespace can go.
+   */
+  async deleteNamespaceContents(namespace: string, opts: { batchSize?: number } = {}): Promise<{ deleted: number; remaining: number }> {
+    // '' would be every cluster-scoped object.
+    if (typeof namespace !== 'string' || namespace.length === 0) throw new StoreError('STORE_INVALID_NAME', 'namespace must be a non-empty string');
+    let deleted = 0;
+    await deleteInBatches(this.bulk, { kind: 'namespace', namespace }, batchSize(opts.batchSize), (rows) => {
+      for (const r of rows) if (!r.marked) deleted++;
+    });
+    const remaining = await this.read(async (tx) => (await tx.run<{ n: number }>(sql.countInNamespace(this.schema), [namespace]))[0].n);
+    return { deleted, remaining };
+  }
+
+  /** Background GC by ownerReferences (G5); returns how many objects were deleted or marked. */
+  async collectGarbage(opts: CollectGarbageOptions = {}): Promise<number> {
+    return collectGarbage(this.bulk, opts);
+  }
+
+  /** Orphan propagation: removes the ownerReference to `ownerUid` from every dependent (MODIFIED). */
+  async orphanDependents(ownerUid: string): Promise<number> {
+    return orphanDependents(this.bulk, ownerUid);
+  }
+
+  /** Objects with an ownerReference to `ownerUid`; blockingOnly: those with blockOwnerDeletion. */
+  async dependentsOf(ownerUid: string, opts: { blockingOnly?: boolean } = {}): Promise<KubeObject[]> {
+    return dependentsOf(this.bulk, ownerUid, opts.blockingOnly === true);
+  }
+
   async currentResourceVersion(): Promise<string> {
     return this.read(async (tx) => (await tx.run<{ rv: string }>(sql.currentRevision(this.schema)))[0].rv);
   }
@@ -139,6 +186,10 @@ export class WorkspaceStore {
   /** Trims the change log; runs beside writers without taking the revision lock. */
   async compact(opts: CompactOptions): Promise<CompactResult> {
     return inWorkspaceTx(this.pool, this.schema, 'write', (tx) => compactChanges(tx, this.schema, opts));
+  }
+
+  private get bulk(): BulkContext {
+    return { pool: this.pool, schema: this.schema, workspaceId: this.workspaceId };
   }
 
   private read<T>(fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {

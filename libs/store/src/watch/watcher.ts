@@ -11,6 +11,8 @@ export type WatcherCloseReason = 'closed' | 'too-slow' | 'expired' | 'hub-stoppe
 export class Watcher implements AsyncIterable<ChangeEvent> {
   /** Highest revision handed to this watcher (or its starting revision). */
   cursor: bigint;
+  /** Highest revision handed out by next() (or the starting revision); see lastSeenRevision. */
+  private seen: bigint;
   private readonly queue: ChangeEvent[] = [];
   private waiting: ((ev: ChangeEvent | null) => void) | null = null;
   private reason: WatcherCloseReason | null = null;
@@ -23,6 +25,16 @@ export class Watcher implements AsyncIterable<ChangeEvent> {
     private readonly onClose: (w: Watcher) => void,
   ) {
     this.cursor = BigInt(fromRv);
+    this.seen = this.cursor;
+  }
+
+  /**
+   * The revision a BOOKMARK may carry: every change up to it has been pulled by the consumer.
+   * Not `cursor`, which runs ahead while events are queued; a bookmark past a queued event would
+   * make a client that reconnects after it skip that event.
+   */
+  get lastSeenRevision(): string {
+    return this.seen.toString();
   }
 
   get closed(): boolean {
@@ -44,6 +56,7 @@ export class Watcher implements AsyncIterable<ChangeEvent> {
     if (this.waiting) {
       const w = this.waiting;
       this.waiting = null;
+      this.seen = this.cursor;
       w(ev);
       return;
     }
@@ -56,7 +69,11 @@ export class Watcher implements AsyncIterable<ChangeEvent> {
 
   /** The next event, or null once closed and drained (a too-slow close drops the backlog). */
   next(): Promise<ChangeEvent | null> {
-    if (this.queue.length > 0) return Promise.resolve(this.queue.shift()!);
+    const ev = this.queue.shift();
+    if (ev) {
+      this.seen = BigInt(ev.rv);
+      return Promise.resolve(ev);
+    }
     if (this.reason) return Promise.resolve(null);
     return new Promise((resolve) => (this.waiting = resolve));
   }
