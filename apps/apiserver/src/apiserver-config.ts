@@ -7,6 +7,7 @@ export interface ApiserverConfig {
   masterKey: Buffer;
   logLevel: string;
   pretty: boolean;
+  watch: { minTimeoutSeconds: number; maxTimeoutSeconds: number };
 }
 
 export function loadApiserverConfig(): ApiserverConfig {
@@ -19,5 +20,9 @@ export function loadApiserverConfig(): ApiserverConfig {
     masterKey: secrets.masterKey,
     logLevel: env.LOG_LEVEL,
     pretty: env.NODE_ENV === 'development' && process.stdout.isTTY === true,
+    watch: {
+      minTimeoutSeconds: Math.min(env.KPLANE_WATCH_MIN_TIMEOUT_SECONDS, env.KPLANE_WATCH_MAX_TIMEOUT_SECONDS),
+      maxTimeoutSeconds: env.KPLANE_WATCH_MAX_TIMEOUT_SECONDS,
+    },
   });
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
 import { ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
+import { WatchHub } from '@kplane/store';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
@@ -17,9 +18,13 @@ async function bootstrap(): Promise<void> {
   const publicHost = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const serving = issueServingCertificate(ca, [...new Set([publicHost, '127.0.0.1', '::1', 'localhost'])]);
   const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver' });
+  const hub = new WatchHub({ pool: shardPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
+  await hub.start();
   const handler = createKubeRequestHandler({
     directory: new WorkspaceDirectory(ds),
     poolFor: () => shardPool,
+    hubFor: () => hub,
+    watchLimits: config.watch,
     logger,
     serverAddress: new URL(config.publicUrl).host,
   });
@@ -28,6 +33,8 @@ async function bootstrap(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close();
+    // Watches end with a clean close; clients re-watch from their last revision elsewhere.
+    await hub.stop();
     server.closeIdleConnections?.();
     setTimeout(() => process.exit(0), 10_000).unref();
     await shardPool.end().catch(() => undefined);

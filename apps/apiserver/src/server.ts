@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WorkspaceDirectory } from '@kplane/control';
+import type { WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
 import { findResource, internalError, KubeStatusError, methodNotAllowed, notFound, parseBoolParam } from '@kplane/kube';
-import { WorkspaceStore } from '@kplane/store';
+import { finalizeNamespace, WatchHub, WorkspaceStore } from '@kplane/store';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
 import { authenticate } from './filters/authenticate.filter';
 import { checkWorkspacePhase } from './filters/workspace-phase.filter';
-import { deleteObject, finalizeNamespace } from './handlers/delete.handler';
+import { deleteObject } from './handlers/delete.handler';
 import { notFoundResource, serveDiscovery, serveOpenApiV2, serveVersion } from './handlers/discovery.handler';
 import { getObject, listObjects } from './handlers/read.handler';
 import { ResourceRequest } from './handlers/request-context';
 import { createObject, patchObject, replaceObject } from './handlers/write.handler';
+import { watchObjects, WatchLimits } from './handlers/watch.handler';
 import { sendJson, sendStatus } from './http/respond';
 import { KubePath, parseKubePath, splitPath } from './routing/request-path';
 
@@ -20,8 +21,11 @@ export interface KubeServerDeps {
   /** The pool of the shard a workspace lives on. */
   poolFor(shard: string): Pool;
   logger: Logger;
+  /** The watch hub of the shard a workspace lives on. */
+  hubFor(shard: string): WatchHub;
   /** host:port clients reach us on, for `/api` serverAddressByClientCIDRs. */
   serverAddress: string;
+  watchLimits: WatchLimits;
 }
 
 /**
@@ -74,7 +78,7 @@ async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerRes
       throw notFoundResource();
     case 'resource': {
       const store = new WorkspaceStore(deps.poolFor(access.shard), access.workspaceId);
-      return routeResource(deps, req, res, url, store, access.workspaceId, path);
+      return routeResource(deps, req, res, url, store, access, path);
     }
   }
 }
@@ -90,9 +94,10 @@ async function routeResource(
   res: ServerResponse,
   url: URL,
   store: WorkspaceStore,
-  workspaceId: string,
+  access: WorkspaceAccess,
   path: Extract<KubePath, { kind: 'resource' }>,
 ): Promise<void> {
+  const workspaceId = access.workspaceId;
   const rt = findResource(path.group, path.version, path.resource);
   if (!rt || (!rt.namespaced && path.namespace !== undefined)) throw notFoundResource();
   if (path.subresource && !(rt.subresources as string[]).includes(path.subresource)) throw notFoundResource();
@@ -100,7 +105,7 @@ async function routeResource(
   const method = req.method ?? 'GET';
   if (!path.name) {
     if (method === 'GET') {
-      if (parseBoolParam(url.searchParams.get('watch') ?? undefined)) throw methodNotAllowed('watch is not supported yet');
+      if (parseBoolParam(url.searchParams.get('watch') ?? undefined)) return watchObjects(r, deps.hubFor(access.shard), deps.watchLimits);
       return listObjects(r);
     }
     if (method === 'POST') return createObject(r);

@@ -5,6 +5,8 @@ export interface WorkerConfig {
   redisUrl: string;
   queuePrefix: string;
   concurrency: number;
+  changeLog: { keepSeconds: number; keepCount: number; compactEverySeconds: number };
+  gcEverySeconds: number;
   apiserverUrl: string;
   masterKey: Buffer;
   logLevel: string;
@@ -21,6 +23,12 @@ export function loadWorkerConfig(): WorkerConfig {
     redisUrl: env.REDIS_URL,
     queuePrefix: env.KPLANE_QUEUE_PREFIX,
     concurrency: env.KPLANE_WORKER_CONCURRENCY,
+    changeLog: {
+      keepSeconds: env.KPLANE_CHANGELOG_KEEP_SECONDS,
+      keepCount: env.KPLANE_CHANGELOG_KEEP_COUNT,
+      compactEverySeconds: env.KPLANE_COMPACTION_INTERVAL_SECONDS,
+    },
+    gcEverySeconds: env.KPLANE_GC_INTERVAL_SECONDS,
     apiserverUrl: apiserverUrl(env),
     masterKey: secrets.masterKey,
     logLevel: env.LOG_LEVEL,

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { controlDataSourceOptions, OperationProgress } from '@kplane/control';
-import { createRedisConnection, WORKSPACE_LIFECYCLE_QUEUE } from '@kplane/queue';
+import { createRedisConnection, MAINTENANCE_QUEUE, WORKSPACE_LIFECYCLE_QUEUE } from '@kplane/queue';
 import { LoggerModule } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -10,6 +10,8 @@ import { REDACT_PATHS } from '@kplane/observability';
 import { lifecycleDepsProvider, SHARD_POOL, shardPoolProvider } from './lifecycle/lifecycle-deps.provider';
 import { TenantDeletion } from './lifecycle/tenant-deletion';
 import { WorkspaceLifecycleProcessor } from './processors/workspace-lifecycle.processor';
+import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { WorkspaceGarbageCollector } from './maintenance/workspace-garbage-collector';
 import { WORKER_CONFIG, WorkerConfig } from './worker-config';
 
 export function workerModule(config: WorkerConfig) {
@@ -25,7 +27,7 @@ export function workerModule(config: WorkerConfig) {
       }),
       TypeOrmModule.forRoot(controlDataSourceOptions(config.databaseUrl)),
       BullModule.forRoot({ connection: createRedisConnection(config.redisUrl, 'worker'), prefix: config.queuePrefix }),
-      BullModule.registerQueue({ name: WORKSPACE_LIFECYCLE_QUEUE }),
+      BullModule.registerQueue({ name: WORKSPACE_LIFECYCLE_QUEUE }, { name: MAINTENANCE_QUEUE }),
     ],
     providers: [
       { provide: WORKER_CONFIG, useValue: config },
@@ -34,6 +36,8 @@ export function workerModule(config: WorkerConfig) {
       lifecycleDepsProvider,
       TenantDeletion,
       WorkspaceLifecycleProcessor,
+      WorkspaceGarbageCollector,
+      MaintenanceProcessor,
     ],
   })
   class WorkerModule implements OnApplicationShutdown {

@@ -39,8 +39,18 @@ export const apiEnv = commonEnv.extend({
 
 export const workerEnv = commonEnv.extend({
   KPLANE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Change-log retention: a watch may resume from any revision this keeps (both bounds hold). */
+  KPLANE_CHANGELOG_KEEP_SECONDS: z.coerce.number().int().min(0).default(300),
+  KPLANE_CHANGELOG_KEEP_COUNT: z.coerce.number().int().min(1).default(10000),
+  KPLANE_COMPACTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How often garbage collection and namespace finalization sweep every workspace. */
+  KPLANE_GC_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
 });
 
-export const apiserverEnv = commonEnv;
+export const apiserverEnv = commonEnv.extend({
+  /** A watch without timeoutSeconds ends at a random point in this range; clients re-watch (§7 W7). */
+  KPLANE_WATCH_MIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  KPLANE_WATCH_MAX_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
+});
 
 export type CommonEnv = z.infer<typeof commonEnv>;

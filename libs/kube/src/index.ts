@@ -10,3 +10,5 @@ export * from './discovery';
 export * from './patch';
 export * from './table';
 export * from './kubeconfig';
+export * from './openapi';
+export * from './apply';

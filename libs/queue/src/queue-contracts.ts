@@ -20,3 +20,8 @@ export const LIFECYCLE_JOB_OPTIONS = {
 
 /** The job id is the operation id, so an operation is never queued or run twice at once. */
 export const lifecycleJobId = (operationId: string): string => operationId;
+
+/** Periodic upkeep of every workspace (change-log compaction, garbage collection). */
+export const MAINTENANCE_QUEUE = 'maintenance';
+export const MAINTENANCE_JOBS = { compactChangeLogs: 'CompactChangeLogs', collectGarbage: 'CollectGarbage' } as const;
+export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];

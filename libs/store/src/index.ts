@@ -17,3 +17,5 @@ export { WatchHub } from './watch/watch-hub';
 export type { WatchHubOptions } from './watch/watch-hub';
 export { Watcher } from './watch/watcher';
 export type { WatcherCloseReason } from './watch/watcher';
+export { finalizeNamespace, finalizeTerminatingNamespaces } from './controllers/namespace-finalizer';
+export type { NamespaceFinalization } from './controllers/namespace-finalizer';

@@ -2,3 +2,4 @@ export * from './databases';
 export * from './platform';
 export * from './wait-for';
 export * from './kubectl';
+export * from './workspace-fixture';

@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../app-factory';
@@ -74,8 +75,31 @@ export async function startApi(databaseUrl: string, env: Record<string, string> 
     adminToken,
     queuePrefix,
     request,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await removeQueueKeys(config.env.REDIS_URL, queuePrefix);
+    },
   };
+}
+
+/** Drops the BullMQ keys of this test's prefix (best effort; Redis may be the thing that is down). */
+async function removeQueueKeys(url: string, prefix: string): Promise<void> {
+  if (process.env.PRESERVE === '1') return;
+  const redis = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // not reachable: nothing to clean
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A random DNS-1123 name for test fixtures. */

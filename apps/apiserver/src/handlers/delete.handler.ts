@@ -1,5 +1,5 @@
-import { BUILTIN_RESOURCES, badRequest, conflict, fieldValuesOf, forbidden, markDeleting, notFound, storageKey, successStatus } from '@kplane/kube';
-import type { KubeObject, WorkspaceStore } from '@kplane/store';
+import { badRequest, conflict, fieldValuesOf, forbidden, markDeleting, notFound, storageKey, successStatus } from '@kplane/kube';
+import type { KubeObject } from '@kplane/store';
 import { readOptionalJson } from '../http/request-body';
 import { sendJson } from '../http/respond';
 import { ResourceRequest } from './request-context';
@@ -69,26 +69,4 @@ export async function deleteObject(r: ResourceRequest, onNamespaceTerminating: (
     r.store.delete(key, r.namespace ?? '', name, { expectedUid: existing.metadata.uid, expectedResourceVersion: resourceVersion }),
   );
   sendJson(r.res, 200, RETURNS_OBJECT.has(r.rt.kind) ? deleted : successStatus({ name, group: r.rt.group, kind: r.rt.resource, uid: deleted.metadata.uid }));
-}
-
-/**
- * The namespace controller's job: delete everything in a terminating namespace, then the
- * namespace itself. Safe to run again; anything left by a crash is removed on the next run.
- */
-export async function finalizeNamespace(store: WorkspaceStore, namespace: string): Promise<void> {
-  for (const rt of BUILTIN_RESOURCES.filter((t) => t.namespaced && t.verbs.includes('delete'))) {
-    const key = storageKey(rt);
-    const { items } = await store.list(key, { namespace });
-    for (const item of items) {
-      await store.delete(key, namespace, item.metadata.name).catch((err) => {
-        if ((err as { code?: string }).code !== 'STORE_NOT_FOUND') throw err;
-      });
-    }
-  }
-  const ns = await store.get('namespaces', '', namespace);
-  if (ns && (ns.metadata as Obj).deletionTimestamp) {
-    await store.delete('namespaces', '', namespace, { expectedUid: ns.metadata.uid }).catch((err) => {
-      if ((err as { code?: string }).code !== 'STORE_NOT_FOUND') throw err;
-    });
-  }
 }

@@ -54,6 +54,22 @@ export const EVENT_FIELD_SELECTORS = [
   'type',
 ];
 
+// events.k8s.io/v1 selects on its own field names (the apiserver maps them onto
+// the core ones, and also still accepts `source`).
+export const EVENTS_V1_FIELD_SELECTORS = [
+  'regarding.kind',
+  'regarding.namespace',
+  'regarding.name',
+  'regarding.uid',
+  'regarding.apiVersion',
+  'regarding.resourceVersion',
+  'regarding.fieldPath',
+  'reason',
+  'reportingController',
+  'source',
+  'type',
+];
+
 export const BUILTIN_RESOURCES: ResourceType[] = [
   rt({
     resource: 'namespaces',
@@ -70,6 +86,7 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   rt({ resource: 'secrets', kind: 'Secret', namespaced: true, fieldSelectors: ['type'] }),
   rt({ resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'], subresources: ['token'] }),
   rt({ resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'], fieldSelectors: EVENT_FIELD_SELECTORS }),
+  rt({ group: 'events.k8s.io', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'], fieldSelectors: EVENTS_V1_FIELD_SELECTORS }),
   rt({ group: 'coordination.k8s.io', resource: 'leases', kind: 'Lease', namespaced: true }),
   rt({ group: RBAC, resource: 'roles', kind: 'Role', namespaced: true, nameRule: 'path-segment' }),
   rt({ group: RBAC, resource: 'rolebindings', kind: 'RoleBinding', namespaced: true, nameRule: 'path-segment' }),

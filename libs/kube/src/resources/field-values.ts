@@ -26,19 +26,31 @@ function str(v: unknown): string {
   return '';
 }
 
-// Fields whose name is not simply their JSON path.
-const ALIASES: Record<string, Record<string, string[]>> = {
-  Event: {
-    source: ['source', 'component'],
-    reportingComponent: ['reportingComponent'],
+// Fields whose name is not simply their JSON path, by `group/Kind`: the
+// candidate paths, first non-empty value wins.
+const ALIASES: Record<string, Record<string, string[][]>> = {
+  '/Event': {
+    source: [['source', 'component']],
+  },
+  // events.k8s.io/v1: like the apiserver, `source` is the old source component, else reportingController.
+  'events.k8s.io/Event': {
+    source: [['deprecatedSource', 'component'], ['reportingController']],
   },
 };
+
+function firstValue(obj: Obj, candidates: string[][]): string {
+  for (const c of candidates) {
+    const v = str(at(obj, c));
+    if (v !== '') return v;
+  }
+  return '';
+}
 
 /** Extra field values (not metadata.name/namespace) of `obj` for selectors. */
 export function fieldValuesOf(rt: ResourceType, obj: Obj): Record<string, string> {
   const out: Record<string, string> = {};
-  const aliases = rt.group === '' ? ALIASES[rt.kind] ?? {} : {};
-  for (const f of rt.fieldSelectors) out[f] = str(at(obj, aliases[f] ?? f.split('.')));
+  const aliases = ALIASES[`${rt.group}/${rt.kind}`] ?? {};
+  for (const f of rt.fieldSelectors) out[f] = firstValue(obj, aliases[f] ?? [f.split('.')]);
   return out;
 }
 

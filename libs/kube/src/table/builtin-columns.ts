@@ -91,6 +91,33 @@ const EVENT_COLUMNS = [
   col(def('Name', 'string', 'Name of the event', 1, 'name'), (o) => s(at(o, 'metadata', 'name'))),
 ];
 
+// events.k8s.io/v1 Events: the same printer as core events (the apiserver
+// converts both to one internal type), reading the events.k8s.io field names.
+function eventsV1LastSeen(o: Obj, now: Date): string {
+  const ts = (at(o, 'series', 'lastObservedTime') ?? o.deprecatedLastTimestamp ?? o.eventTime ?? o.deprecatedFirstTimestamp) as string | undefined;
+  return formatAge(ts, now);
+}
+
+const EVENTS_V1_COLUMNS = [
+  col(EVENT_COLUMNS[0].definition, eventsV1LastSeen),
+  col(EVENT_COLUMNS[1].definition, (o) => s(o.type)),
+  col(EVENT_COLUMNS[2].definition, (o) => s(o.reason)),
+  col(EVENT_COLUMNS[3].definition, (o) => `${s(at(o, 'regarding', 'kind')).toLowerCase()}/${s(at(o, 'regarding', 'name'))}`),
+  col(EVENT_COLUMNS[4].definition, (o) => s(at(o, 'regarding', 'fieldPath'))),
+  col(EVENT_COLUMNS[5].definition, (o) => {
+    const c = s(at(o, 'deprecatedSource', 'component')) || s(o.reportingController);
+    const h = s(at(o, 'deprecatedSource', 'host'));
+    return h ? `${c}, ${h}` : c;
+  }),
+  col(EVENT_COLUMNS[6].definition, (o) => s(o.note)),
+  col(EVENT_COLUMNS[7].definition, (o, now) => formatAge((o.deprecatedFirstTimestamp ?? o.eventTime) as string | undefined, now)),
+  col(EVENT_COLUMNS[8].definition, (o) => {
+    const n = at(o, 'series', 'count') ?? o.deprecatedCount;
+    return typeof n === 'number' ? String(n) : '';
+  }),
+  EVENT_COLUMNS[9],
+];
+
 const BY_KIND: Record<string, TableColumn[]> = {
   '/Namespace': [NAME_COLUMN, col(def('Status', 'string', 'The status of the namespace'), (o) => s(at(o, 'status', 'phase'))), AGE_COLUMN],
   '/ConfigMap': [NAME_COLUMN, col(def('Data', 'integer', 'Number of data entries'), (o) => count(o.data) + count(o.binaryData)), AGE_COLUMN],
@@ -102,6 +129,7 @@ const BY_KIND: Record<string, TableColumn[]> = {
   ],
   '/ServiceAccount': [NAME_COLUMN, col(def('Secrets', 'integer', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), (o) => count(o.secrets)), AGE_COLUMN],
   '/Event': EVENT_COLUMNS,
+  'events.k8s.io/Event': EVENTS_V1_COLUMNS,
   'coordination.k8s.io/Lease': [NAME_COLUMN, col(def('Holder', 'string', 'The holder of the lease'), (o) => s(at(o, 'spec', 'holderIdentity'))), AGE_COLUMN],
   'rbac.authorization.k8s.io/Role': [NAME_COLUMN, CREATED_AT_COLUMN],
   'rbac.authorization.k8s.io/ClusterRole': [NAME_COLUMN, CREATED_AT_COLUMN],

@@ -40,31 +40,42 @@ export async function inBulkWrite(ctx: BulkContext, fn: (tx: WorkspaceTx, rv: st
   });
 }
 
-/** One batch in its own transaction; returns every row it looked at, in key order. */
-export async function runDeleteBatch(ctx: BulkContext, scope: DeleteScope, after: BatchCursor | undefined, limit: number): Promise<BatchRow[]> {
-  let rows: BatchRow[] = [];
+export interface BatchResult {
+  /** Candidates, in key order (= revision order); rv null when passed over. */
+  rows: BatchRow[];
+  /** Last key the batch scanned (undefined: nothing left) and whether the scan was cut short. */
+  cursor?: BatchCursor;
+  more: boolean;
+}
+
+/** One batch in its own transaction. */
+export async function runDeleteBatch(ctx: BulkContext, scope: DeleteScope, after: BatchCursor | undefined, limit: number): Promise<BatchResult> {
+  let out: (BatchRow & { kind: 'row' | 'cursor'; scanned: number | null })[] = [];
   await inBulkWrite(ctx, async (tx, rv) => {
     const q = buildDeleteBatch(ctx.schema, scope, after, rv, limit);
-    rows = await tx.run<BatchRow>(q.statement, q.values);
-    return lastRevision(rows);
+    out = await tx.run(q.statement, q.values);
+    return lastRevision(out);
   });
-  return rows;
+  const cursor = out.find((r) => r.kind === 'cursor');
+  return { rows: out.filter((r) => r.kind === 'row'), cursor, more: (cursor?.scanned ?? 0) >= limit };
 }
 
 /**
  * Walks the scope in bounded batches (one transaction each, so the revision lock that every
  * writer queues on is never held for more than one batch). A scope that fits in one batch is
  * one transaction. Objects created behind the cursor meanwhile are not visited (as with
- * Kubernetes' list-then-delete deletecollection).
+ * Kubernetes' list-then-delete deletecollection). Returns false if maxBatches cut the walk.
  */
-export async function deleteInBatches(ctx: BulkContext, scope: DeleteScope, limit: number, onBatch: (acted: BatchRow[]) => void, maxBatches = Infinity): Promise<void> {
+export async function deleteInBatches(ctx: BulkContext, scope: DeleteScope, limit: number, onBatch: (acted: BatchRow[]) => void, maxBatches = Infinity): Promise<boolean> {
   let after: BatchCursor | undefined;
   for (let i = 0; i < maxBatches; i++) {
-    const rows = await runDeleteBatch(ctx, scope, after, limit);
-    onBatch(rows.filter((r) => r.rv !== null));
-    if (rows.length < limit) return;
-    after = rows[rows.length - 1];
+    const b = await runDeleteBatch(ctx, scope, after, limit);
+    // Key order is revision order; sorted here anyway since UNION ALL promises no order.
+    onBatch(b.rows.filter((r) => r.rv !== null).sort((x, y) => (BigInt(x.rv!) < BigInt(y.rv!) ? -1 : 1)));
+    if (!b.more) return true;
+    after = b.cursor;
   }
+  return false;
 }
 
 function lastRevision(rows: { rv: string | null }[]): string | null {

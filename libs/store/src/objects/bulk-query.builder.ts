@@ -2,7 +2,7 @@ import { QuotedSchema } from '../schemas/workspace-schema-name';
 import { compileSelectors } from '../selectors/selector-sql.compiler';
 import { FieldRequirement, LabelRequirement } from '../selectors/selector-types';
 import { SqlParams } from '../sql/sql-params';
-import { deleteBatch, gcCandidate, Statement } from '../sql/statements';
+import { deleteBatch, GC_SCAN, gcCandidate, Statement } from '../sql/statements';
 
 /** What a bulk delete walks, and in which keyset order (each order is served by an index). */
 export type DeleteScope =
@@ -10,7 +10,7 @@ export type DeleteScope =
   | { kind: 'collection'; resource: string; namespace?: string; labelSelector?: LabelRequirement[]; fieldSelector?: FieldRequirement[] }
   /** Namespace controller: every resource in one namespace (objects_namespace_idx). */
   | { kind: 'namespace'; namespace: string }
-  /** Garbage collection: objects whose owners are all gone (objects_owned_idx, uid order). */
+  /** Garbage collection: objects whose owners are all gone (scans objects_owned_idx in uid order). */
   | { kind: 'garbage' };
 
 /** The key of the last row a batch looked at; the next batch starts after it. */
@@ -33,6 +33,7 @@ export function buildDeleteBatch(schema: QuotedSchema, scope: DeleteScope, after
   const rvParam = p.add(rv);
   const limitParam = p.add(limit);
   const where: string[] = [];
+  let candidate = 'true';
   switch (scope.kind) {
     case 'collection':
       where.push(`d.resource = ${p.add(scope.resource)}`);
@@ -46,9 +47,12 @@ export function buildDeleteBatch(schema: QuotedSchema, scope: DeleteScope, after
       if (after) where.push(`(d.resource, d.name) > (${p.add(after.resource)}, ${p.add(after.name)})`);
       break;
     case 'garbage':
-      where.push(gcCandidate(schema));
+      // The anti-join is the candidate test, not part of the scan: a scan bounded in rows
+      // keeps each batch O(limit) however few of the owned objects are garbage.
+      where.push(GC_SCAN);
+      candidate = gcCandidate(schema);
       if (after) where.push(`d.uid > ${p.add(after.uid)}::uuid`);
       break;
   }
-  return { statement: deleteBatch(schema, where, ORDER[scope.kind], rvParam, limitParam), values: p.values };
+  return { statement: deleteBatch(schema, where, candidate, ORDER[scope.kind], rvParam, limitParam), values: p.values };
 }

@@ -1,16 +1,20 @@
 import * as sql from '../sql/statements';
 import { inWorkspaceTx } from '../sql/workspace-tx';
 import { StoreError } from '../store.errors';
-import { BatchCursor } from './bulk-query.builder';
-import { batchSize, BulkContext, inBulkWrite, runDeleteBatch } from './bulk-delete';
+import { batchSize, BulkContext, deleteInBatches, inBulkWrite } from './bulk-delete';
 import { KubeObject } from './kube-object.types';
 
+const DEFAULT_MAX_BATCHES = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CollectGarbageOptions {
   /** Objects per transaction (default 1,000). */
   batchSize?: number;
-  /** Upper bound on transactions per call, so one call of the worker stays bounded (default 100). */
+  /**
+   * Upper bound on transactions per pass, so one call of the worker stays bounded (default
+   * 1,000: a million owned objects scanned). A pass cut short ends the call; the next call
+   * starts over from the lowest uid.
+   */
   maxBatches?: number;
 }
 
@@ -22,23 +26,22 @@ export interface CollectGarbageOptions {
  */
 export async function collectGarbage(ctx: BulkContext, opts: CollectGarbageOptions = {}): Promise<number> {
   const limit = batchSize(opts.batchSize);
-  let budget = opts.maxBatches !== undefined && opts.maxBatches >= 1 ? Math.floor(opts.maxBatches) : 100;
+  let budget = opts.maxBatches !== undefined && opts.maxBatches >= 1 ? Math.floor(opts.maxBatches) : DEFAULT_MAX_BATCHES;
   let total = 0;
   for (;;) {
     let deletedInPass = 0;
-    let after: BatchCursor | undefined;
-    for (;;) {
-      if (budget-- <= 0) return total;
-      const rows = await runDeleteBatch(ctx, { kind: 'garbage' }, after, limit);
-      for (const r of rows) {
-        if (r.rv === null) continue;
-        total++;
-        if (!r.marked) deletedInPass++;
-      }
-      if (rows.length < limit) break;
-      after = rows[rows.length - 1];
-    }
-    if (deletedInPass === 0) return total;
+    const complete = await deleteInBatches(
+      ctx,
+      { kind: 'garbage' },
+      limit,
+      (rows) => {
+        total += rows.length;
+        deletedInPass += rows.filter((r) => !r.marked).length;
+      },
+      budget,
+    );
+    if (!complete || deletedInPass === 0) return total;
+    budget -= 1; // at least one batch was spent; the exact count does not matter for a bound
   }
 }
 

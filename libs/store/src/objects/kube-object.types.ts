@@ -9,6 +9,10 @@ export type KubeObject = Record<string, any> & {
     resourceVersion?: string;
     labels?: Record<string, string>;
     ownerReferences?: { uid: string }[];
+    finalizers?: string[];
+    /** Set (RFC 3339, whole seconds) when deletion is pending on finalizers. */
+    deletionTimestamp?: string;
+    deletionGracePeriodSeconds?: number;
   };
 };
 
@@ -53,6 +57,6 @@ export interface DeleteCollectionOptions {
  * the returned objects whose `metadata.finalizers` is non-empty.
  */
 export function isFinalizerHeld(obj: KubeObject): boolean {
-  const f = (obj.metadata as { finalizers?: unknown }).finalizers;
+  const f: unknown = obj.metadata.finalizers;
   return Array.isArray(f) && f.length > 0;
 }

@@ -53,6 +53,21 @@ describe('WorkspaceStore pagination', () => {
     expect(pages[4].continue).toBeUndefined();
   });
 
+  it('reports remainingItemCount on a cut page without selectors, not with them', async () => {
+    const pages: (number | undefined)[] = [];
+    let cont: string | undefined;
+    do {
+      const res = await store.list('configmaps', { limit: 7, continue: cont });
+      pages.push(res.remainingItemCount);
+      cont = res.continue;
+    } while (cont);
+    expect(pages).toEqual([23, 16, 9, 2, undefined]);
+    expect((await store.list('configmaps', { limit: 4, namespace: 'b' })).remainingItemCount).toBe(6);
+    const sel = await store.list('configmaps', { limit: 2, labelSelector: [{ key: 'even', op: 'in', values: ['true'] }] });
+    expect(sel.continue).toBeDefined();
+    expect(sel.remainingItemCount).toBeUndefined();
+  });
+
   it('pages within a namespace and with selectors', async () => {
     const pages = await listAll({ limit: 2, namespace: 'b', labelSelector: [{ key: 'even', op: 'in', values: ['true'] }] });
     expect(pages.flatMap((p) => p.keys)).toEqual(['b/cm-00', 'b/cm-02', 'b/cm-04', 'b/cm-06', 'b/cm-08']);

@@ -195,21 +195,26 @@ const markedForDeletion = (body: string) =>
              '{metadata,deletionGracePeriodSeconds}', coalesce(${body} #> '{metadata,deletionGracePeriodSeconds}', '0'::jsonb))`;
 
 /**
- * One bounded batch of a set-based delete: the next `limit` rows of `where` in `order` (keyset
- * order, alias d) are deleted, or, when finalizers hold them, marked with deletionTimestamp.
- * Rows already marked are passed over (returned without rv, so the caller's keyset advances).
- * Each acted-on row takes its own revision (current + row number, in key order) and a change
- * row, so watchers see one DELETED/MODIFIED per object. Runs with the revision lock held
- * (lockRevision), which orders it with every other writer of the workspace.
+ * One bounded batch of a set-based delete. `scan` is the next `limit` rows of `where` in `order`
+ * (keyset order, alias d, served by an index); of those, the `candidate` ones are deleted or, when
+ * finalizers hold them, marked with deletionTimestamp. Already-marked ones are passed over
+ * (returned without rv). Each acted-on row takes its own revision (current + row number, in key
+ * order) and a change row, so watchers see one DELETED/MODIFIED per object. A last 'cursor' row
+ * carries the scan's last key and size, from which the caller continues. Runs with the revision
+ * lock held (lockRevision), which orders it with every other writer of the workspace.
+ * `uid = ANY(ARRAY(...))` pins the uid index for the writes: a join with a CTE of unknown size
+ * may be planned as a hash join over the whole table. (No SQL comments: st() joins lines.)
  */
-export const deleteBatch = (s: QuotedSchema, where: string[], order: readonly string[], rvParam: string, limitParam: string) => {
-  const by = (alias: string) => order.map((c) => `${alias}.${c}`).join(', ');
+export const deleteBatch = (s: QuotedSchema, where: string[], candidate: string, order: readonly string[], rvParam: string, limitParam: string) => {
+  const by = (alias: string, dir = '') => order.map((c) => `${alias}.${c}${dir}`).join(', ');
   return st(
     'objects.delete_batch',
-    `WITH picked AS (
-       SELECT d.resource, d.namespace, d.name, d.uid, d.body, d.labels, d.fields, ${HELD} AS held,
-              (d.body #> '{metadata,deletionTimestamp}') IS NOT NULL AS terminating
+    `WITH scan AS (
+       SELECT d.resource, d.namespace, d.name, d.uid, d.body, d.labels, d.fields, ${candidate} AS candidate
          FROM ${s}.objects d WHERE ${where.join(' AND ')} ORDER BY ${by('d')} LIMIT ${limitParam}),
+     picked AS (
+       SELECT d.*, ${HELD} AS held, (d.body #> '{metadata,deletionTimestamp}') IS NOT NULL AS terminating
+         FROM scan d WHERE d.candidate),
      acted AS (
        SELECT p.*, ${rvParam}::bigint + row_number() OVER (ORDER BY ${by('p')}) AS new_rv
          FROM picked p WHERE NOT (p.held AND p.terminating)),
@@ -219,24 +224,28 @@ export const deleteBatch = (s: QuotedSchema, where: string[], order: readonly st
                         '{metadata,resourceVersion}', to_jsonb(a.new_rv::text)) AS body
          FROM acted a),
      bump AS (UPDATE ${s}.meta SET rv = rv + (SELECT count(*) FROM out)),
-     del AS (DELETE FROM ${s}.objects o USING out WHERE o.uid = out.uid AND NOT out.held),
-     mark AS (UPDATE ${s}.objects o SET rv = out.new_rv, body = out.body FROM out WHERE o.uid = out.uid AND out.held),
+     del AS (DELETE FROM ${s}.objects o WHERE o.uid = ANY(ARRAY(SELECT uid FROM out WHERE NOT held))),
+     mark AS (UPDATE ${s}.objects o SET rv = out.new_rv, body = out.body FROM out
+               WHERE o.uid = ANY(ARRAY(SELECT uid FROM out WHERE held)) AND o.uid = out.uid),
      ch AS (
        INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
        SELECT out.new_rv, CASE WHEN out.held THEN 'MODIFIED' ELSE 'DELETED' END, out.resource, out.namespace, out.name,
               out.uid, out.body, out.fields, out.labels, out.fields FROM out)
-     SELECT p.resource, p.namespace, p.name, p.uid::text AS uid, out.new_rv::text AS rv, out.body, out.held AS marked
-       FROM picked p LEFT JOIN out ON out.uid = p.uid ORDER BY ${by('p')}`,
+     (SELECT 'row' AS kind, p.resource, p.namespace, p.name, p.uid::text AS uid, out.new_rv::text AS rv, out.body, out.held AS marked, NULL::int AS scanned
+        FROM picked p LEFT JOIN out ON out.uid = p.uid ORDER BY ${by('p')})
+     UNION ALL
+     (SELECT 'cursor', l.resource, l.namespace, l.name, l.uid::text, NULL, NULL, NULL, (SELECT count(*) FROM scan)::int
+        FROM scan l ORDER BY ${by('l', ' DESC')} LIMIT 1)`,
   );
 };
 
 /**
- * GC candidates (alias d): objects with owners none of which exists. The partial index
- * objects_owned_idx serves `cardinality(owners) > 0` in uid order; each owner uid is probed on
- * objects_uid_key (anti-join), so a batch costs O(batch x owners) index lookups.
+ * GC (alias d): a dependent is garbage when none of its owners exists; each owner uid is probed
+ * on objects_uid_key (anti-join). The scan itself walks objects_owned_idx (owned objects only,
+ * uid order), so a batch costs O(limit) whatever the share of garbage.
  */
-export const gcCandidate = (s: QuotedSchema) =>
-  `cardinality(d.owners) > 0 AND NOT EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.uid = ANY(d.owners))`;
+export const GC_SCAN = 'cardinality(d.owners) > 0';
+export const gcCandidate = (s: QuotedSchema) => `NOT EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.uid = ANY(d.owners))`;
 
 /**
  * Removes one owner from a batch of its dependents (orphan propagation): the ownerReference
@@ -262,7 +271,8 @@ export const orphanBatch = (s: QuotedSchema) =>
                         '{metadata,resourceVersion}', to_jsonb(r.new_rv::text)) AS body
          FROM refs r),
      bump AS (UPDATE ${s}.meta SET rv = rv + (SELECT count(*) FROM out)),
-     upd AS (UPDATE ${s}.objects o SET rv = out.new_rv, owners = out.owners, body = out.body FROM out WHERE o.uid = out.uid),
+     upd AS (UPDATE ${s}.objects o SET rv = out.new_rv, owners = out.owners, body = out.body FROM out
+              WHERE o.uid = ANY(ARRAY(SELECT uid FROM out)) AND o.uid = out.uid),
      ch AS (
        INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
        SELECT out.new_rv, 'MODIFIED', out.resource, out.namespace, out.name, out.uid, out.body, out.fields, out.labels, out.fields FROM out)
