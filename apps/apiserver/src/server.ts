@@ -7,8 +7,9 @@ import type { Logger } from 'pino';
 import type { Pool } from 'pg';
 import { authenticate } from './filters/authenticate.filter';
 import { checkWorkspacePhase } from './filters/workspace-phase.filter';
-import { deleteObject } from './handlers/delete.handler';
-import { notFoundResource, serveDiscovery, serveOpenApiV2, serveVersion } from './handlers/discovery.handler';
+import { deleteCollection, deleteObject, DeletionFollowUp } from './handlers/delete.handler';
+import { completeForegroundDeletion } from './handlers/dependents';
+import { notFoundResource, serveDiscovery, serveOpenApiV2, serveOpenApiV3, serveVersion } from './handlers/discovery.handler';
 import { getObject, listObjects } from './handlers/read.handler';
 import { ResourceRequest } from './handlers/request-context';
 import { createObject, patchObject, replaceObject } from './handlers/write.handler';
@@ -74,8 +75,7 @@ async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerRes
       return serveOpenApiV2(res);
     case 'openapi-v3':
     case 'openapi-v3-gv':
-      // No v3 yet: kubectl falls back to the v2 stub for validation (§4 table).
-      throw notFoundResource();
+      return serveOpenApiV3(res, path);
     case 'resource': {
       const store = new WorkspaceStore(deps.poolFor(access.shard), access.workspaceId);
       return routeResource(deps, req, res, url, store, access, path);
@@ -101,7 +101,26 @@ async function routeResource(
   const rt = findResource(path.group, path.version, path.resource);
   if (!rt || (!rt.namespaced && path.namespace !== undefined)) throw notFoundResource();
   if (path.subresource && !(rt.subresources as string[]).includes(path.subresource)) throw notFoundResource();
-  const r: ResourceRequest = { req, res, query: url.searchParams, workspaceId, store, rt, namespace: path.namespace, name: path.name, subresource: path.subresource };
+  const background = (what: string, work: () => Promise<unknown>) => {
+    work().catch((err) => deps.logger.warn({ workspaceId, err: (err as Error).message }, `${what} failed; the worker's sweep will finish it`));
+  };
+  const followUp: DeletionFollowUp = {
+    namespaceTerminating: (ns) => background('namespace finalization', () => finalizeNamespace(store, ns)),
+    collectGarbage: () => background('garbage collection', () => store.collectGarbage()),
+    foreground: (owner) => background('foreground deletion', () => completeForegroundDeletion(store, rt, owner)),
+  };
+  const r: ResourceRequest = {
+    req,
+    res,
+    query: url.searchParams,
+    workspaceId,
+    store,
+    rt,
+    namespace: path.namespace,
+    name: path.name,
+    subresource: path.subresource,
+    followUp,
+  };
   const method = req.method ?? 'GET';
   if (!path.name) {
     if (method === 'GET') {
@@ -109,6 +128,7 @@ async function routeResource(
       return listObjects(r);
     }
     if (method === 'POST') return createObject(r);
+    if (method === 'DELETE') return deleteCollection(r, followUp);
     throw methodNotAllowed();
   }
   switch (method) {
@@ -120,11 +140,7 @@ async function routeResource(
       return patchObject(r);
     case 'DELETE':
       if (path.subresource) throw methodNotAllowed();
-      return deleteObject(r, (ns) => {
-        finalizeNamespace(store, ns).catch((err) =>
-          deps.logger.warn({ workspaceId, namespace: ns, err: (err as Error).message }, 'namespace finalization failed; it will be retried'),
-        );
-      });
+      return deleteObject(r, followUp);
     default:
       throw methodNotAllowed();
   }

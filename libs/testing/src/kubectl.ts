@@ -7,15 +7,16 @@ export interface KubectlResult {
 }
 
 /** The real kubectl (KUBECTL overrides the binary, to try other versions). */
-export function kubectl(kubeconfig: string, args: string[], opts: { stdin?: string; cacheDir?: string } = {}): Promise<KubectlResult> {
-  const bin = process.env.KUBECTL ?? '/usr/bin/kubectl';
+export function kubectl(kubeconfig: string, args: string[], opts: { stdin?: string; cacheDir?: string; bin?: string; env?: Record<string, string> } = {}): Promise<KubectlResult> {
+  const bin = opts.bin ?? process.env.KUBECTL ?? '/usr/bin/kubectl';
   const full = ['--kubeconfig', kubeconfig, ...(opts.cacheDir ? ['--cache-dir', opts.cacheDir] : []), '--request-timeout=30s', ...args];
   return new Promise((resolve) => {
-    const child = execFile(bin, full, { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(bin, full, { timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...opts.env } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
-    if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+    // Always close stdin: commands such as `edit` otherwise wait on it.
+    child.stdin!.end(opts.stdin ?? '');
   });
 }
 

@@ -9,6 +9,8 @@ import {
   negotiateDiscovery,
   notFound,
   OPENAPI_V2_STUB,
+  openApiV3ForPath,
+  openApiV3Index,
   versionInfo,
 } from '@kplane/kube';
 import { sendJson } from '../http/respond';
@@ -64,4 +66,20 @@ export function notFoundResource() {
   err.status.message = NOT_FOUND_MESSAGE;
   delete err.status.details;
   return err;
+}
+
+/** Built-in documents never change within a process; CRD documents will join them later. */
+let cachedIndex: object | undefined;
+
+/** `/openapi/v3` and its per-group-version documents (§4 O2-O5); kubectl explain and apply read them. */
+export function serveOpenApiV3(res: ServerResponse, path: KubePath): void {
+  if (path.kind === 'openapi-v3') {
+    cachedIndex ??= openApiV3Index(BUILTIN_RESOURCES);
+    sendJson(res, 200, cachedIndex);
+    return;
+  }
+  if (path.kind !== 'openapi-v3-gv') throw notFoundResource();
+  const doc = openApiV3ForPath(path.group ? `apis/${path.group}/${path.version}` : `api/${path.version}`, BUILTIN_RESOURCES);
+  if (!doc) throw notFoundResource();
+  sendJson(res, 200, doc);
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from '@kplane/kube';
 import type { WorkspaceStore } from '@kplane/store';
+import type { DeletionFollowUp } from './delete.handler';
 
 /** Everything a Kubernetes resource handler needs about one request. */
 export interface ResourceRequest {
@@ -13,4 +14,6 @@ export interface ResourceRequest {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** Background work started after the answer (GC, namespace controller). */
+  followUp: DeletionFollowUp;
 }

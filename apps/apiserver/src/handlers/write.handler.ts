@@ -2,84 +2,122 @@ import { randomUUID } from 'node:crypto';
 import {
   applyJsonPatch,
   applyMergePatch,
+  applyServerSide,
   applyStrategicMergePatch,
   badRequest,
   checkNameMatches,
+  checkStoredObjectSize,
   fieldValuesOf,
   forbidden,
+  invalid,
   notFound,
-  parseBoolParam,
   prepareCreate,
   prepareUpdate,
+  recordUpdate,
   storageKey,
   unsupportedMediaType,
   validateObject,
   validateUpdate,
 } from '@kplane/kube';
 import type { KubeObject } from '@kplane/store';
-import { readObjectBody, readPatchBody } from '../http/request-body';
+import { PATCH_TYPES, readObjectBody, readPatchBody } from '../http/request-body';
 import { sendJson } from '../http/respond';
 import { ResourceRequest } from './request-context';
 import { translated } from './store-errors';
+import { readWriteOptions, WriteOptions } from './write-options';
 
 type Obj = Record<string, unknown>;
 
 /** A patch without a resourceVersion of its own is retried on conflict, as the apiserver does. */
 const PATCH_ATTEMPTS = 5;
-
-function isDryRun(r: ResourceRequest): boolean {
-  const v = r.query.getAll('dryRun');
-  if (v.length === 0) return false;
-  if (v.every((x) => x === 'All')) return true;
-  throw badRequest(`invalid dryRun value: only "All" is supported`);
-}
+const APPLY = 'application/apply-patch+yaml';
 
 /** The namespace must exist and not be terminating (kubernetes-api.md §12 N3, N4). */
 async function checkNamespaceOpen(r: ResourceRequest, objName: string): Promise<void> {
   if (!r.rt.namespaced || !r.namespace) return;
   const ns = await r.store.get('namespaces', '', r.namespace);
   if (!ns) throw notFound('namespaces', '', r.namespace);
-  if ((ns.metadata as Obj).deletionTimestamp) {
+  if (ns.metadata.deletionTimestamp) {
     throw forbidden(
       `${r.rt.resource} "${objName}" is forbidden: unable to create new content in namespace ${r.namespace} because it is being terminated`,
-      { name: objName, group: r.rt.group, kind: r.rt.resource, causes: [{ reason: 'NamespaceTerminating', field: 'metadata.namespace', message: `namespace ${r.namespace} is being terminated` }] },
+      {
+        name: objName,
+        group: r.rt.group,
+        kind: r.rt.resource,
+        causes: [{ reason: 'NamespaceTerminating', field: 'metadata.namespace', message: `namespace ${r.namespace} is being terminated` }],
+      },
     );
   }
 }
 
-export async function createObject(r: ResourceRequest): Promise<void> {
+/** Validates and stores a new object; `body` already carries managedFields for apply. */
+async function storeCreate(r: ResourceRequest, body: Obj, opts: WriteOptions, applied: boolean): Promise<KubeObject> {
   if (!r.rt.namespaced && r.namespace) throw notFound(r.rt.resource, r.rt.group, '');
-  const body = await readObjectBody(r.req);
-  const obj = prepareCreate(r.rt, body, { namespaceFromUrl: r.namespace, uid: randomUUID() }) as KubeObject;
+  let obj = prepareCreate(r.rt, body, { namespaceFromUrl: r.namespace, uid: randomUUID() }) as KubeObject;
+  if (!applied) obj = recordUpdate({ before: null, after: obj, manager: opts.manager, apiVersion: opts.apiVersion, now: new Date(), rt: r.rt }) as KubeObject;
   validateObject(r.rt, obj);
+  checkStoredObjectSize(obj);
   await checkNamespaceOpen(r, obj.metadata.name);
-  if (isDryRun(r)) {
-    sendJson(r.res, 201, obj);
-    return;
-  }
-  const created = await translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, fieldValuesOf(r.rt, obj)));
-  sendJson(r.res, 201, created);
+  if (opts.dryRun) return obj;
+  return translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, fieldValuesOf(r.rt, obj)));
 }
 
-async function loadExisting(r: ResourceRequest): Promise<KubeObject> {
-  const existing = await translated(r.rt, r.name!, () => r.store.get(storageKey(r.rt), r.namespace ?? '', r.name!));
-  if (!existing) throw notFound(r.rt.resource, r.rt.group, r.name!);
-  return existing;
+export async function createObject(r: ResourceRequest): Promise<void> {
+  const opts = readWriteOptions(r, 'CreateOptions');
+  const body = await readObjectBody(r.req);
+  sendJson(r.res, 201, await storeCreate(r, body, opts, false));
 }
 
 /** Validates and stores a new state of an existing object; `expectedRv` guards against lost updates. */
-async function storeUpdate(r: ResourceRequest, existing: KubeObject, incoming: Obj, expectedRv: string | undefined): Promise<KubeObject> {
-  const subresource = r.subresource === 'status' || r.subresource === 'finalize' ? r.subresource : undefined;
-  const updated = prepareUpdate(r.rt, existing, incoming, { subresource }) as KubeObject;
+async function storeUpdate(r: ResourceRequest, existing: KubeObject, incoming: Obj, expectedRv: string | undefined, opts: WriteOptions, applied: boolean): Promise<KubeObject> {
+  let updated = prepareUpdate(r.rt, existing, incoming, { subresource: opts.subresource }) as KubeObject;
+  if (!applied) {
+    updated = recordUpdate({ before: existing, after: updated, manager: opts.manager, apiVersion: opts.apiVersion, now: new Date(), subresource: opts.subresource, rt: r.rt }) as KubeObject;
+  }
   validateObject(r.rt, updated);
   validateUpdate(r.rt, existing, updated);
-  if (isDryRun(r)) return { ...updated, metadata: { ...updated.metadata, resourceVersion: existing.metadata.resourceVersion } };
-  return translated(r.rt, r.name!, () =>
-    r.store.update(storageKey(r.rt), updated, fieldValuesOf(r.rt, updated), { expectedResourceVersion: expectedRv || undefined }),
+  checkNoNewFinalizersWhileDeleting(r, existing, updated);
+  checkStoredObjectSize(updated);
+  if (opts.dryRun) return { ...updated, metadata: { ...updated.metadata, resourceVersion: existing.metadata.resourceVersion } };
+  const key = storageKey(r.rt);
+  const saved = await translated(r.rt, r.name!, () =>
+    r.store.update(key, updated, fieldValuesOf(r.rt, updated), { expectedResourceVersion: expectedRv || undefined }),
   );
+  if (saved.metadata.deletionTimestamp && !saved.metadata.finalizers?.length) {
+    if (r.rt.group === '' && r.rt.resource === 'namespaces') {
+      r.followUp.namespaceTerminating(saved.metadata.name);
+    } else {
+      // The last finalizer is gone: the object goes now, with a DELETED event (§11 G4).
+      await r.store.delete(key, saved.metadata.namespace ?? '', saved.metadata.name, { expectedUid: saved.metadata.uid }).catch((err) => {
+        if ((err as { code?: string }).code !== 'STORE_NOT_FOUND') throw err;
+      });
+    }
+  }
+  return saved;
+}
+
+/** After deletion has started, finalizers may only be removed (§11 G4). */
+function checkNoNewFinalizersWhileDeleting(r: ResourceRequest, existing: KubeObject, updated: KubeObject): void {
+  if (!existing.metadata.deletionTimestamp) return;
+  const before = new Set(existing.metadata.finalizers ?? []);
+  const added = (updated.metadata.finalizers ?? []).filter((f) => !before.has(f));
+  if (added.length) {
+    throw invalid(r.rt.kind, r.rt.group, existing.metadata.name, [
+      {
+        reason: 'FieldValueForbidden',
+        field: 'metadata.finalizers',
+        message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+      },
+    ]);
+  }
+}
+
+async function loadExisting(r: ResourceRequest): Promise<KubeObject | null> {
+  return translated(r.rt, r.name!, () => r.store.get(storageKey(r.rt), r.namespace ?? '', r.name!));
 }
 
 export async function replaceObject(r: ResourceRequest): Promise<void> {
+  const opts = readWriteOptions(r, 'UpdateOptions');
   const body = await readObjectBody(r.req);
   const meta = (body.metadata ?? {}) as Obj;
   checkNameMatches(r.name!, meta.name as string | undefined);
@@ -87,55 +125,56 @@ export async function replaceObject(r: ResourceRequest): Promise<void> {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
   const existing = await loadExisting(r);
-  const saved = await storeUpdate(r, existing, body, meta.resourceVersion as string | undefined);
-  sendJson(r.res, 200, saved);
+  if (!existing) throw notFound(r.rt.resource, r.rt.group, r.name!);
+  sendJson(r.res, 200, await storeUpdate(r, existing, body, meta.resourceVersion as string | undefined, opts, false));
 }
 
 export async function patchObject(r: ResourceRequest): Promise<void> {
-  const { type, patch } = await readPatchBody(r.req);
-  if (parseBoolParam(r.query.get('force') ?? undefined) !== undefined && type !== 'application/apply-patch+yaml') {
-    throw badRequest('force is only allowed for apply patches');
-  }
-  if (type === 'application/apply-patch+yaml' && !r.query.get('fieldManager')) {
-    throw badRequest('fieldManager: Required value: is required for apply patch');
-  }
+  const type = readPatchType(r);
+  const opts = readWriteOptions(r, 'PatchOptions', { apply: type === APPLY });
+  const { patch } = await readPatchBody(r.req);
+  const rvFromPatch = patchRv(patch);
   for (let attempt = 1; ; attempt++) {
-    let existing: KubeObject | null;
-    existing = await translated(r.rt, r.name!, () => r.store.get(storageKey(r.rt), r.namespace ?? '', r.name!));
-    if (!existing) {
-      if (type !== 'application/apply-patch+yaml') throw notFound(r.rt.resource, r.rt.group, r.name!);
-      return applyCreate(r, patch);
-    }
-    const patched = applyPatch(r, type, existing, patch);
-    const patchedMeta = (patched.metadata ?? {}) as Obj;
-    if (patchedMeta.name !== undefined && patchedMeta.name !== r.name) throw badRequest('metadata.name: the patch may not change the name');
-    if ((patchedMeta.namespace ?? '') !== (existing.metadata.namespace ?? '')) throw badRequest('metadata.namespace: the patch may not change the namespace');
-    if (patchedMeta.uid !== undefined && patchedMeta.uid !== existing.metadata.uid) throw badRequest('metadata.uid: the patch may not change the uid');
-    const rvFromPatch = patchRv(patch);
+    const existing = await loadExisting(r);
     try {
-      const saved = await storeUpdate(r, existing, patched, rvFromPatch ?? existing.metadata.resourceVersion);
-      sendJson(r.res, 200, saved);
-      return;
+      if (type === APPLY) {
+        const result = applyServerSide({ live: existing, intent: patch, manager: opts.manager, force: opts.force, apiVersion: opts.apiVersion, rt: r.rt, now: new Date(), subresource: opts.subresource });
+        if (!existing) {
+          const body = { ...result.object, metadata: { ...((result.object.metadata as Obj) ?? {}), name: r.name } };
+          return sendJson(r.res, 201, await storeCreate(r, body, opts, true));
+        }
+        checkPatchIdentity(r, existing, result.object);
+        return sendJson(r.res, 200, await storeUpdate(r, existing, result.object, rvFromPatch ?? existing.metadata.resourceVersion, opts, true));
+      }
+      if (!existing) throw notFound(r.rt.resource, r.rt.group, r.name!);
+      const patched = applyPatch(r, type, existing, patch);
+      checkPatchIdentity(r, existing, patched);
+      return sendJson(r.res, 200, await storeUpdate(r, existing, patched, rvFromPatch ?? existing.metadata.resourceVersion, opts, false));
     } catch (err) {
-      const retry = rvFromPatch === undefined && attempt < PATCH_ATTEMPTS && (err as { status?: { reason?: string } }).status?.reason === 'Conflict';
+      const retry = rvFromPatch === undefined && attempt < PATCH_ATTEMPTS && (err as { status?: { reason?: string } }).status?.reason === 'Conflict' && !isApplyConflict(err);
       if (!retry) throw err;
     }
   }
 }
 
-/** Server-side apply on a missing object creates it and answers 201 (kubernetes-api.md §10 A3). */
-async function applyCreate(r: ResourceRequest, patch: unknown): Promise<void> {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest('the apply patch must be an object');
-  const body = { ...(patch as Obj), metadata: { ...((patch as Obj).metadata as Obj), name: r.name } };
-  const obj = prepareCreate(r.rt, body, { namespaceFromUrl: r.namespace, uid: randomUUID() }) as KubeObject;
-  validateObject(r.rt, obj);
-  await checkNamespaceOpen(r, obj.metadata.name);
-  if (isDryRun(r)) {
-    sendJson(r.res, 201, obj);
-    return;
+function isApplyConflict(err: unknown): boolean {
+  return ((err as { status?: { details?: { causes?: { reason?: string }[] } } }).status?.details?.causes ?? []).some((c) => c.reason === 'FieldManagerConflict');
+}
+
+function readPatchType(r: ResourceRequest): string {
+  const type = (r.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType([...PATCH_TYPES]);
+  return type;
+}
+
+/** A patch must not rename, move or re-identify the object (§9 X6). */
+function checkPatchIdentity(r: ResourceRequest, existing: KubeObject, patched: Obj): void {
+  const meta = (patched.metadata ?? {}) as Obj;
+  if (meta.name !== undefined && meta.name !== r.name) throw badRequest('metadata.name: the patch may not change the name');
+  if ((meta.namespace ?? existing.metadata.namespace ?? '') !== (existing.metadata.namespace ?? '')) {
+    throw badRequest('metadata.namespace: the patch may not change the namespace');
   }
-  const created = await translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, fieldValuesOf(r.rt, obj)));
-  sendJson(r.res, 201, created);
+  if (meta.uid !== undefined && meta.uid !== existing.metadata.uid) throw badRequest('metadata.uid: the patch may not change the uid');
 }
 
 function applyPatch(r: ResourceRequest, type: string, existing: KubeObject, patch: unknown): Obj {
@@ -146,18 +185,9 @@ function applyPatch(r: ResourceRequest, type: string, existing: KubeObject, patc
       return applyJsonPatch(existing, patch) as Obj;
     case 'application/strategic-merge-patch+json':
       return applyStrategicMergePatch(existing, patch, r.rt) as Obj;
-    case 'application/apply-patch+yaml':
-      // First version of server-side apply: upsert and deep merge, no ownership conflicts (§10 A6).
-      return applyMergePatch(existing, stripNulls(patch)) as Obj;
     default:
-      throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
+      throw unsupportedMediaType([...PATCH_TYPES]);
   }
-}
-
-function stripNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripNulls);
-  if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, stripNulls(x)]));
 }
 
 function patchRv(patch: unknown): string | undefined {

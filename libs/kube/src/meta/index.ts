@@ -6,3 +6,4 @@ export * from './data-validation';
 export * from './object-validation';
 export * from './prepare-write';
 export * from './deep-equal';
+export * from './object-size';

@@ -1,0 +1,101 @@
+// Workspace provisioning through the management REST API and raw HTTPS calls to the
+// workspace's Kubernetes API (verified against the workspace CA, keep-alive agent).
+import { Agent, request } from 'node:https';
+import yaml from 'js-yaml';
+import type { BenchPlatform } from './platform';
+
+export interface BenchWorkspace {
+  id: string;
+  tenant: string;
+  name: string;
+  endpoint: string;
+  token: string;
+  caPem: string;
+  agent: Agent;
+  provisionMs: number;
+}
+
+async function adminApi(p: BenchPlatform, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${p.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${p.adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
+  return { status: res.status, body: json };
+}
+
+export async function provisionWorkspace(p: BenchPlatform, tenant: string, name: string): Promise<BenchWorkspace> {
+  const t = await adminApi(p, 'POST', '/v1/tenants', { name: tenant });
+  if (t.status !== 201 && t.status !== 409) throw new Error(`tenant create: ${t.status} ${JSON.stringify(t.body)}`);
+  const started = Date.now();
+  const created = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
+  if (created.status !== 202) throw new Error(`workspace create: ${created.status} ${JSON.stringify(created.body)}`);
+  const ready = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=90`);
+  if (ready.body?.phase !== 'Ready') throw new Error(`workspace ${name} is ${ready.body?.phase}: ${ready.body?.message}\n${p.logs().slice(-4000)}`);
+  const provisionMs = Date.now() - started;
+  const kc = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}/kubeconfig`);
+  if (kc.status !== 200) throw new Error(`kubeconfig: ${kc.status}`);
+  const parsed = yaml.load(kc.body as string) as any;
+  const caPem = Buffer.from(parsed.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
+  return {
+    id: created.body.workspace.id,
+    tenant,
+    name,
+    endpoint: parsed.clusters[0].cluster.server,
+    token: parsed.users[0].user.token,
+    caPem,
+    agent: new Agent({ keepAlive: true, maxSockets: 16, ca: caPem }),
+    provisionMs,
+  };
+}
+
+export interface KubeResponse {
+  status: number;
+  bytes: number;
+  body: any;
+}
+
+/** One HTTPS request; `parse: false` skips JSON.parse (for timing large lists). */
+export function kubeRequest(ws: BenchWorkspace, method: string, path: string, opts: { body?: unknown; parse?: boolean } = {}): Promise<KubeResponse> {
+  const url = new URL(ws.endpoint + path);
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((done, fail) => {
+    const req = request(
+      {
+        method,
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        agent: ws.agent,
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${ws.token}`,
+          ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          let body: any = undefined;
+          if (opts.parse !== false) {
+            const text = buf.toString('utf8');
+            try {
+              body = JSON.parse(text);
+            } catch {
+              body = text;
+            }
+          }
+          done({ status: res.statusCode ?? 0, bytes: buf.length, body });
+        });
+        res.on('error', fail);
+      },
+    );
+    req.on('error', fail);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}

@@ -1,0 +1,72 @@
+// `npm run bench [-- <scenario>...]`: starts the platform (own database), runs the named
+// scenarios (all without arguments), prints a table per scenario and writes
+// bench/results/<scenario>-<timestamp>.json and bench/results/<scenario>-latest.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, startBenchPlatform } from './lib/platform';
+import { SCENARIOS } from './scenarios';
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const unknown = args.filter((a) => !SCENARIOS.some((s) => s.name === a));
+  if (unknown.length) {
+    log(`unknown scenario(s): ${unknown.join(', ')}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    return 2;
+  }
+  const selected = args.length ? SCENARIOS.filter((s) => args.includes(s.name)) : SCENARIOS;
+  const resultsDir = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const env = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30) };
+
+  log('starting the platform (own database)...');
+  const platform = await startBenchPlatform();
+  let exitCode = 0;
+  const onSignal = () => void platform.stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (const s of selected) {
+      log(`== ${s.name}: ${s.description}`);
+      const startedAt = new Date();
+      try {
+        const r = await s.run({ platform, log });
+        const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+        const json = join(resultsDir, `${s.name}-${stamp}.json`);
+        writeFileSync(json, JSON.stringify({ scenario: s.name, startedAt: startedAt.toISOString(), env, ...r.data }, null, 2) + '\n');
+        const md = join(resultsDir, `${s.name}-latest.md`);
+        writeFileSync(
+          md,
+          [
+            `# Benchmark: ${s.name}`,
+            '',
+            `${s.description}.`,
+            '',
+            `Run ${startedAt.toISOString()} on ${env.cpus} × ${env.cpuModel}, ${env.memoryGiB} GiB RAM, Node ${env.node}; ` +
+              'API server, management API and worker as built processes, PostgreSQL and Redis local.',
+            '',
+            r.markdown,
+          ].join('\n'),
+        );
+        process.stdout.write(`\n${s.name}\n${r.table}\n\nwrote ${json}\nwrote ${md}\n`);
+      } catch (err) {
+        exitCode = 1;
+        log(`scenario ${s.name} failed: ${(err as Error).stack ?? err}\n--- platform output (tail) ---\n${platform.logs().slice(-4000)}`);
+      }
+    }
+  } finally {
+    log('stopping the platform and dropping the bench database...');
+    await platform.stop();
+  }
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    log(`bench failed: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  },
+);
