@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,23 @@ describe('kubectl commands', () => {
       const all = await ok(['get', 'cm', '-A', '--show-labels']);
       expect(all).toMatch(/NAMESPACE\s+NAME\s+DATA\s+AGE\s+LABELS/);
       expect(all).toContain(ns);
+    });
+
+    it('get all, chunked lists and a Table watch', async () => {
+      await ok(['create', 'configmap', 'all1', '-n', ns]);
+      expect(await ok(['get', 'all', '-n', ns])).toMatch(/all1\s+0\s+/);
+      for (let i = 0; i < 5; i++) await ok(['create', 'configmap', `chunk-${i}`, '-n', ns]);
+      const chunked = await ok(['get', 'cm', '-n', ns, '--chunk-size=2', '-o', 'name']);
+      expect(chunked.split('\n').filter((l) => l.startsWith('configmap/chunk-'))).toHaveLength(5);
+      const watch = spawn(bin, ['--kubeconfig', ws.kubeconfigPath, '--cache-dir', join(dir, `cache-${version}`), 'get', 'cm', '-n', ns, '-w', '--watch-only']);
+      let out = '';
+      watch.stdout.on('data', (c) => (out += c));
+      await new Promise((r) => setTimeout(r, 1500));
+      await ok(['create', 'configmap', 'watched', '-n', ns, '--from-literal=a=1']);
+      const deadline = Date.now() + 10_000;
+      while (!out.includes('watched') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      watch.kill();
+      expect(out).toMatch(/watched\s+1\s+/);
     });
 
     it('apply, re-apply with changes, and server-side apply', async () => {

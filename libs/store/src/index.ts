@@ -7,6 +7,8 @@ export { WorkspaceSchemas } from './schemas/workspace-schemas';
 export { LATEST_WORKSPACE_SCHEMA_VERSION } from './sql/workspace-ddl';
 export { CHANGES_CHANNEL } from './sql/statements';
 export { WorkspaceStore } from './objects/workspace-store';
+export type { SelectableField } from './selectors/selectable-fields';
+export type { SyncResult as SelectableFieldIndexSync } from './objects/selectable-field-indexes';
 export type { KubeObject, ListOptions, ListResult, UpdateOptions, DeleteOptions, DeleteCollectionOptions } from './objects/kube-object.types';
 export { isFinalizerHeld } from './objects/kube-object.types';
 export type { CollectGarbageOptions } from './objects/garbage-collector';

@@ -83,6 +83,7 @@ describe('legacy discovery', () => {
       kind: 'ConfigMap',
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['cm'],
+      categories: ['all'],
       storageVersionHash: storageVersionHash('', 'v1', 'ConfigMap'),
     });
     expect(byName['namespaces/status']).toEqual({ name: 'namespaces/status', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['get', 'patch', 'update'] });

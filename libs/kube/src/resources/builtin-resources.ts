@@ -82,7 +82,9 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
     nameRule: 'dns1123-label',
     fieldSelectors: ['status.phase'],
   }),
-  rt({ resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] }),
+  // kplane serves no workload kinds (the `all` members of a real cluster), so `kubectl get all`
+  // would fail with "no resource type all"; configmaps stand in as the workspace's everyday objects.
+  rt({ resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], categories: ['all'] }),
   rt({ resource: 'secrets', kind: 'Secret', namespaced: true, fieldSelectors: ['type'] }),
   rt({ resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'], subresources: ['token'] }),
   rt({ resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'], fieldSelectors: EVENT_FIELD_SELECTORS }),

@@ -7,7 +7,14 @@ import { deleteBatch, GC_SCAN, gcCandidate, Statement } from '../sql/statements'
 /** What a bulk delete walks, and in which keyset order (each order is served by an index). */
 export type DeleteScope =
   /** deletecollection: one resource, optionally one namespace, selectors. PK order. */
-  | { kind: 'collection'; resource: string; namespace?: string; labelSelector?: LabelRequirement[]; fieldSelector?: FieldRequirement[] }
+  | {
+      kind: 'collection';
+      resource: string;
+      namespace?: string;
+      labelSelector?: LabelRequirement[];
+      fieldSelector?: FieldRequirement[];
+      fieldPaths?: Record<string, string[]>;
+    }
   /** Namespace controller: every resource in one namespace (objects_namespace_idx). */
   | { kind: 'namespace'; namespace: string }
   /** Garbage collection: objects whose owners are all gone (scans objects_owned_idx in uid order). */
@@ -39,7 +46,7 @@ export function buildDeleteBatch(schema: QuotedSchema, scope: DeleteScope, after
       where.push(`d.resource = ${p.add(scope.resource)}`);
       if (scope.namespace !== undefined) where.push(`d.namespace = ${p.add(scope.namespace)}`);
       // The compiler emits bare column names; they resolve to d (the only objects in scope there).
-      where.push(...compileSelectors(scope.labelSelector, scope.fieldSelector, p));
+      where.push(...compileSelectors(scope.labelSelector, scope.fieldSelector, p, scope.fieldPaths));
       if (after) where.push(`(d.namespace, d.name) > (${p.add(after.namespace)}, ${p.add(after.name)})`);
       break;
     case 'namespace':

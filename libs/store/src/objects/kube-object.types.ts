@@ -21,6 +21,12 @@ export interface ListOptions {
   namespace?: string;
   labelSelector?: LabelRequirement[];
   fieldSelector?: FieldRequirement[];
+  /**
+   * Selector field name -> JSON path in the body (CRD selectableFields, e.g. `spec.size` ->
+   * ['spec', 'size']). A requirement on a listed field compares `body #>> path` (missing = "");
+   * index it with WorkspaceStore.syncSelectableFieldIndexes. Other fields use the `fields` column.
+   */
+  fieldPaths?: Record<string, string[]>;
   /** undefined/0 = everything in one result (clients that do not ask must never get a continue). */
   limit?: number;
   continue?: string;
@@ -48,6 +54,8 @@ export interface DeleteCollectionOptions {
   namespace?: string;
   labelSelector?: LabelRequirement[];
   fieldSelector?: FieldRequirement[];
+  /** As in ListOptions. */
+  fieldPaths?: Record<string, string[]>;
   /** Objects per transaction (default 1,000, at most 10,000). */
   batchSize?: number;
 }

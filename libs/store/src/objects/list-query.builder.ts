@@ -9,7 +9,7 @@ export interface ListQuery {
   values: unknown[];
 }
 
-type ListFilter = Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>;
+type ListFilter = Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'fieldPaths'>;
 
 /** remainingItemCount is counted up to this many rows and left unset beyond (see below). */
 export const REMAINING_COUNT_CAP = 10_000;
@@ -17,7 +17,7 @@ export const REMAINING_COUNT_CAP = 10_000;
 function listWhere(resource: string, opts: ListFilter, after: { ns: string; name: string } | undefined, p: SqlParams): string[] {
   const where = [`resource = ${p.add(resource)}`];
   if (opts.namespace !== undefined) where.push(`namespace = ${p.add(opts.namespace)}`);
-  where.push(...compileSelectors(opts.labelSelector, opts.fieldSelector, p));
+  where.push(...compileSelectors(opts.labelSelector, opts.fieldSelector, p, opts.fieldPaths));
   if (after) where.push(`(namespace, name) > (${p.add(after.ns)}, ${p.add(after.name)})`);
   return where;
 }

@@ -11,6 +11,8 @@ import { batchSize, BulkContext, deleteInBatches } from './bulk-delete';
 import { collectGarbage, CollectGarbageOptions, dependentsOf, orphanDependents } from './garbage-collector';
 import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainingCountable } from './list-query.builder';
 import { ObjectRow, toObjectRow, withRevision } from './write-row.mapper';
+import { checkFieldPaths, checkResource, checkSelectableFields, SelectableField } from '../selectors/selectable-fields';
+import { syncSelectableFieldIndexes, SyncResult } from './selectable-field-indexes';
 
 type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -36,6 +38,7 @@ export class WorkspaceStore {
   }
 
   async list(resource: string, opts: ListOptions = {}): Promise<ListResult> {
+    checkFieldPaths(opts.fieldPaths);
     const token = opts.continue ? decodeContinue(opts.continue) : undefined;
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
     return this.read(async (tx) => {
@@ -128,8 +131,9 @@ export class WorkspaceStore {
    */
   async deleteCollection(resource: string, opts: DeleteCollectionOptions = {}): Promise<KubeObject[]> {
     if (typeof resource !== 'string' || resource.length === 0) throw new StoreError('STORE_INVALID_NAME', 'resource must be a non-empty string');
+    checkFieldPaths(opts.fieldPaths);
     const out: KubeObject[] = [];
-    const scope = { kind: 'collection' as const, resource, namespace: opts.namespace, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    const scope = { kind: 'collection' as const, resource, namespace: opts.namespace, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, fieldPaths: opts.fieldPaths };
     await deleteInBatches(this.bulk, scope, batchSize(opts.batchSize), (rows) => rows.forEach((r) => out.push(r.body!)));
     return out;
   }
@@ -148,6 +152,39 @@ export class WorkspaceStore {
     });
     const remaining = await this.read(async (tx) => (await tx.run<{ n: number }>(sql.countInNamespace(this.schema), [namespace]))[0].n);
     return { deleted, remaining };
+  }
+
+  /**
+   * CRD deletion (K11, the `customresourcecleanup` finalizer): deletes every object of `resource`
+   * in all namespaces, set-based in bounded batches, one revision and DELETED change row per
+   * object in key order. Like Kubernetes (which runs a deletecollection), finalizers are honoured:
+   * finalizer-held objects get deletionTimestamp (MODIFIED) and stay. `remaining` is what is still
+   * stored afterwards; the CRD may only be removed at 0 (call again after finalizers clear).
+   */
+  async deleteAllOfResource(resource: string, opts: { batchSize?: number } = {}): Promise<{ deleted: number; remaining: number }> {
+    checkResource(resource);
+    let deleted = 0;
+    await deleteInBatches(this.bulk, { kind: 'collection', resource }, batchSize(opts.batchSize), (rows) => {
+      for (const r of rows) if (!r.marked) deleted++;
+    });
+    return { deleted, remaining: await this.countOfResource(resource) };
+  }
+
+  /** Objects of `resource` in all namespaces (an index-only count on the primary key). */
+  async countOfResource(resource: string): Promise<number> {
+    checkResource(resource);
+    return this.read(async (tx) => (await tx.run<{ n: number }>(sql.countOfResource(this.schema), [resource]))[0].n);
+  }
+
+  /**
+   * CRD selectableFields (S5/K12): one partial expression index per declared path over exactly
+   * the expression a list with `fieldPaths` compares; indexes of `resource` no longer declared
+   * are dropped. Idempotent; returns the index names created and dropped.
+   */
+  async syncSelectableFieldIndexes(resource: string, fields: SelectableField[]): Promise<SyncResult> {
+    checkResource(resource);
+    checkSelectableFields(fields);
+    return inWorkspaceTx(this.pool, this.schema, 'write', (tx) => syncSelectableFieldIndexes(tx, this.schema, resource, fields));
   }
 
   /** Background GC by ownerReferences (G5); returns how many objects were deleted or marked. */

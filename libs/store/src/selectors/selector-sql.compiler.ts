@@ -1,4 +1,5 @@
 import { SqlParams } from '../sql/sql-params';
+import { declaredPath, selectableFieldExpr } from './selectable-fields';
 import { FieldRequirement, LabelRequirement } from './selector-types';
 
 /**
@@ -40,13 +41,22 @@ function labelIn(key: string, values: string[], p: SqlParams, col: string): stri
 }
 
 /**
- * metadata.name / metadata.namespace map to the key columns; any other field is looked up in the
- * caller-computed `fields` jsonb. A missing field reads as "" (Kubernetes selectableFields rule).
+ * metadata.name / metadata.namespace map to the key columns; a field declared in `fieldPaths`
+ * (CRD selectableFields) is read from the body by the expression its partial index is built on
+ * (see selectable-fields.ts); any other field is looked up in the caller-computed `fields` jsonb.
+ * A missing field reads as "" (Kubernetes selectableFields rule).
  */
-export function compileFieldRequirement(req: FieldRequirement, p: SqlParams, cols = { name: 'name', namespace: 'namespace', fields: 'fields' }): string {
+export function compileFieldRequirement(
+  req: FieldRequirement,
+  p: SqlParams,
+  cols = { name: 'name', namespace: 'namespace', fields: 'fields' },
+  fieldPaths?: Record<string, string[]>,
+): string {
   const op = req.op === 'eq' ? '=' : '<>';
   if (req.field === 'metadata.name') return `${cols.name} ${op} ${p.add(req.value)}`;
   if (req.field === 'metadata.namespace') return `${cols.namespace} ${op} ${p.add(req.value)}`;
+  const path = declaredPath(fieldPaths, req.field);
+  if (path) return `${selectableFieldExpr(path)} ${op} ${p.add(req.value)}`;
   const contains = `${cols.fields} @> ${p.json({ [req.field]: req.value })}`;
   if (req.value === '') {
     const missing = `NOT (${cols.fields} ? ${p.add(req.field)})`;
@@ -60,9 +70,10 @@ export function compileSelectors(
   labels: LabelRequirement[] | undefined,
   fields: FieldRequirement[] | undefined,
   p: SqlParams,
+  fieldPaths?: Record<string, string[]>,
 ): string[] {
   return [
     ...(labels ?? []).map((r) => compileLabelRequirement(r, p)),
-    ...(fields ?? []).map((r) => compileFieldRequirement(r, p)),
+    ...(fields ?? []).map((r) => compileFieldRequirement(r, p, undefined, fieldPaths)),
   ];
 }

@@ -1,4 +1,6 @@
 import { QuotedSchema } from '../schemas/workspace-schema-name';
+import { SELECTABLE_FIELD_INDEX_PATTERN } from '../selectors/selectable-fields';
+import { StoreError } from '../store.errors';
 
 /**
  * Every SQL statement of the engine, named so slow logs and errors say which one ran.
@@ -292,3 +294,39 @@ export const dependentsOf = (s: QuotedSchema) =>
   );
 export const countInNamespace = (s: QuotedSchema) =>
   st('objects.count_in_namespace', `SELECT count(*)::int AS n FROM ${s}.objects WHERE namespace = $1`);
+export const countOfResource = (s: QuotedSchema) =>
+  st('objects.count_of_resource', `SELECT count(*)::int AS n FROM ${s}.objects WHERE resource = $1`);
+
+// ---- selectable-field indexes (CRD selectableFields) ----------------------------------------
+
+/** Serialises index syncs of one workspace (keyed by the schema name). */
+export const selectableFieldsLock = st('selectable_fields.lock', `SELECT pg_advisory_xact_lock(hashtext('kplane.selectable_fields'), hashtext($1))`);
+/** The engine's selectable-field indexes of a schema ($1, unquoted) with their descriptor comment. */
+export const listSelectableFieldIndexes = st(
+  'selectable_fields.list',
+  `SELECT c.relname AS name, d.description
+     FROM pg_catalog.pg_class c
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+    WHERE n.nspname = $1 AND c.relkind = 'i' AND c.relname LIKE 'objects\\_sf\\_%'
+    ORDER BY c.relname`,
+);
+
+/** Checked here too, because this is the point where the name is interpolated. */
+function indexIdent(name: string): string {
+  if (!SELECTABLE_FIELD_INDEX_PATTERN.test(name)) throw new StoreError('STORE_INVALID_NAME', 'invalid selectable-field index name');
+  return name;
+}
+
+/**
+ * A partial expression index over one selectable field of one resource. `expr`, `resourceLit`
+ * and `commentLit` come from selectable-fields.ts (pattern-checked, escapeLiteral-quoted).
+ * namespace, name follow the expression so an equality list is read in key order (keyset pages
+ * stop after `limit` rows instead of sorting every match).
+ */
+export const createSelectableFieldIndex = (s: QuotedSchema, name: string, expr: string, resourceLit: string) =>
+  st('selectable_fields.create', `CREATE INDEX IF NOT EXISTS ${indexIdent(name)} ON ${s}.objects ((${expr}), namespace, name) WHERE resource = ${resourceLit}`);
+export const commentSelectableFieldIndex = (s: QuotedSchema, name: string, commentLit: string) =>
+  st('selectable_fields.comment', `COMMENT ON INDEX ${s}.${indexIdent(name)} IS ${commentLit}`);
+export const dropSelectableFieldIndex = (s: QuotedSchema, name: string) =>
+  st('selectable_fields.drop', `DROP INDEX IF EXISTS ${s}.${indexIdent(name)}`);
