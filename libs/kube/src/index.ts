@@ -12,3 +12,4 @@ export * from './table';
 export * from './kubeconfig';
 export * from './openapi';
 export * from './apply';
+export * from './crd';

@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { adminApi, dropWorkspaceRoles, kubeRequest, provisionWorkspace, RunningPlatform, startPlatform, TestWorkspace, waitFor } from '@kplane/testing';
+
+const PYTHON = '/usr/bin/python3';
+
+/**
+ * A minimal Lease-based leader elector written against @kubernetes/client-node, as controllers
+ * do it: acquire or renew with optimistic concurrency, take over once the holder's lease expires.
+ */
+class LeaseElector {
+  leading = false;
+  private timer?: NodeJS.Timeout;
+  constructor(private readonly api: k8s.CoordinationV1Api, private readonly id: string, private readonly ns: string, private readonly durationSeconds = 2) {}
+
+  start(): void {
+    const tick = () => void this.tryAcquireOrRenew().finally(() => (this.timer = setTimeout(tick, 300)));
+    tick();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.leading = false;
+  }
+
+  private async tryAcquireOrRenew(): Promise<void> {
+    const now = new Date();
+    const spec = { holderIdentity: this.id, leaseDurationSeconds: this.durationSeconds, renewTime: now as unknown as k8s.V1MicroTime };
+    try {
+      const lease = await this.api.readNamespacedLease({ name: 'leader', namespace: this.ns });
+      const holder = lease.spec?.holderIdentity;
+      const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime as unknown as string).getTime() : 0;
+      const expired = renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 < now.getTime();
+      if (holder !== this.id && !expired) {
+        this.leading = false;
+        return;
+      }
+      lease.spec = { ...lease.spec, ...spec, acquireTime: holder === this.id ? lease.spec?.acquireTime : (now as unknown as k8s.V1MicroTime) };
+      await this.api.replaceNamespacedLease({ name: 'leader', namespace: this.ns, body: lease });
+      this.leading = true;
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code === 404) {
+        try {
+          await this.api.createNamespacedLease({ namespace: this.ns, body: { metadata: { name: 'leader' }, spec: { ...spec, acquireTime: now as unknown as k8s.V1MicroTime } } });
+          this.leading = true;
+        } catch {
+          this.leading = false; // the other contender created it first
+        }
+        return;
+      }
+      this.leading = false; // 409 Conflict: someone else renewed first
+    }
+  }
+}
+
+describe('other Kubernetes clients', () => {
+  let platform: RunningPlatform;
+  let dir: string;
+  let ws: TestWorkspace;
+  const tenant = `clients-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kplane-clients-'));
+    platform = await startPlatform();
+    ws = await provisionWorkspace(platform, tenant, 'c1', dir);
+    expect((await kubeRequest(ws, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'apps' } } })).status).toBe(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
+    await platform?.stop();
+    await dropWorkspaceRoles(platform?.database.url);
+    await platform?.database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('elects exactly one leader among two client-node contenders, and fails over', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(ws.kubeconfigYaml);
+    const api = kc.makeApiClient(k8s.CoordinationV1Api);
+    const a = new LeaseElector(api, 'a', 'apps');
+    const b = new LeaseElector(api, 'b', 'apps');
+    a.start();
+    b.start();
+    try {
+      await waitFor('a leader', async () => a.leading || b.leading, { timeoutMs: 10_000 });
+      for (let i = 0; i < 10; i++) {
+        expect(a.leading && b.leading).toBe(false);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const [leader, follower] = a.leading ? [a, b] : [b, a];
+      leader.stop();
+      await waitFor('failover', async () => follower.leading, { timeoutMs: 10_000 });
+      const lease = await api.readNamespacedLease({ name: 'leader', namespace: 'apps' });
+      expect(lease.spec?.holderIdentity).toBe(follower === a ? 'a' : 'b');
+      expect(String(lease.spec?.renewTime)).toBeTruthy();
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  });
+
+  it('serves the Debian python3-kubernetes client: a selective list and a watch with a timeout', async () => {
+    for (const [name, app] of [['py1', 'py'], ['py2', 'py'], ['other', 'x']]) {
+      expect((await kubeRequest(ws, 'POST', '/api/v1/namespaces/apps/configmaps', { body: { metadata: { name, labels: { app } } } })).status).toBe(201);
+    }
+    const script = resolve(__dirname, 'fixtures', 'python-client.py');
+    const out = await new Promise<string>((done, fail) =>
+      execFile(PYTHON, [script, ws.kubeconfigPath, 'apps'], { timeout: 60_000 }, (err, stdout, stderr) => (err ? fail(new Error(`${err.message}\n${stderr}`)) : done(stdout))),
+    );
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result.listed).toEqual(['py1', 'py2']);
+    // No resourceVersion: synthetic ADDED events for the current state, then the stream ends.
+    expect(result.events.sort()).toEqual([
+      ['ADDED', 'py1'],
+      ['ADDED', 'py2'],
+    ]);
+  });
+});
