@@ -13,3 +13,4 @@ export * from './kubeconfig';
 export * from './openapi';
 export * from './apply';
 export * from './crd';
+export * from './crd-schema';

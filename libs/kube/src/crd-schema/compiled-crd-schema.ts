@@ -72,7 +72,7 @@ class AjvCompiledCrdSchema implements CompiledCrdSchema {
 }
 
 /** Compiles a CRD version's schema; throws only if ajv cannot compile it (a non-structural schema). */
-export function compileCrdSchema(openAPIV3Schema: JSONSchemaProps, target: CrdSchemaTarget): CompiledCrdSchema {
+export function compileCrdSchema(openAPIV3Schema: JSONSchemaProps | Record<string, unknown>, target: CrdSchemaTarget): CompiledCrdSchema {
   const schema = isPlainObject(openAPIV3Schema) ? openAPIV3Schema : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   return new AjvCompiledCrdSchema(schema as JSONSchemaProps, target);
 }

@@ -43,6 +43,7 @@ export function toJsonPathPlus(k8sPath: string): string {
           if (depth === 0 && d === ']') break;
         }
       }
+      if (j >= p.length) throw new Error(`unterminated [ in JSONPath ${JSON.stringify(k8sPath)}`);
       out += p.slice(i, j + 1);
       i = j + 1;
     } else if (c === '.') {

@@ -61,6 +61,7 @@ describe('validateCrd', () => {
     ['selectable field duplicate', (c) => (v0(c).selectableFields = [{ jsonPath: '.spec.size' }, { jsonPath: '.spec.size' }]), { field: 'spec.versions[0].selectableFields[1].jsonPath', message: /Duplicate value/ }],
     ['column bad type', (c) => (v0(c).additionalPrinterColumns = [{ name: 'X', type: 'float', jsonPath: '.spec.x' }]), { field: 'spec.versions[0].additionalPrinterColumns[0].type', message: /Unsupported value: "float"/ }],
     ['column missing jsonPath', (c) => (v0(c).additionalPrinterColumns = [{ name: 'X', type: 'string' }]), { field: 'spec.versions[0].additionalPrinterColumns[0].jsonPath', message: /Required value/ }],
+    ['column unparsable jsonPath', (c) => (v0(c).additionalPrinterColumns = [{ name: 'X', type: 'string', jsonPath: '.spec[' }]), { field: 'spec.versions[0].additionalPrinterColumns[0].jsonPath', message: /invalid path/ }],
     ['column missing name', (c) => (v0(c).additionalPrinterColumns = [{ type: 'string', jsonPath: '.spec.x' }]), { field: 'spec.versions[0].additionalPrinterColumns[0].name', message: /Required value/ }],
     ['scale spec path outside spec', (c) => (v0(c).subresources!.scale!.specReplicasPath = '.status.replicas'), { field: 'spec.versions[0].subresources.scale.specReplicasPath', message: /should be a json path under .spec/ }],
     ['scale missing status path', (c) => delete v0(c).subresources!.scale!.statusReplicasPath, { field: 'spec.versions[0].subresources.scale.statusReplicasPath', message: /Required value/ }],

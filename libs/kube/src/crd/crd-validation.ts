@@ -1,7 +1,7 @@
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldRequired } from '../meta/field-errors';
 import { dns1123SubdomainErrors } from '../selectors/label-rules';
 import { invalid, InvalidCause } from '../status';
-import { parseSimplePath } from './crd-jsonpath';
+import { parseSimplePath, toJsonPathPlus } from './crd-jsonpath';
 import {
   CRD_GROUP,
   CRD_KIND,
@@ -94,6 +94,11 @@ function validateNames(crd: CustomResourceDefinition, causes: InvalidCause[]): v
 /** Simple JSONPath check shared by printer columns, selectable fields and scale paths. */
 function simplePathCauses(field: string, path: string): InvalidCause[] {
   if (!path.startsWith('.')) return [fieldInvalid(field, path, 'must be a simple json path starting with .')];
+  try {
+    toJsonPathPlus(path);
+  } catch (e) {
+    return [fieldInvalid(field, path, `is an invalid path: ${(e as Error).message}`)];
+  }
   return [];
 }
 

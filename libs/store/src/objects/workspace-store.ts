@@ -177,6 +177,18 @@ export class WorkspaceStore {
   }
 
   /**
+   * Changes whenever an object of `resource` is created, updated or deleted; lets callers cache
+   * things derived from a small resource (the API server's CRD registry) and re-check cheaply.
+   */
+  async resourceStamp(resource: string): Promise<string> {
+    checkResource(resource);
+    return this.read(async (tx) => {
+      const row = (await tx.run<{ rv: string; n: number }>(sql.resourceStamp(this.schema), [resource]))[0];
+      return `${row.rv}/${row.n}`;
+    });
+  }
+
+  /**
    * CRD selectableFields (S5/K12): one partial expression index per declared path over exactly
    * the expression a list with `fieldPaths` compares; indexes of `resource` no longer declared
    * are dropped. Idempotent; returns the index names created and dropped.

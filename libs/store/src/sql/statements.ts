@@ -297,6 +297,10 @@ export const countInNamespace = (s: QuotedSchema) =>
 export const countOfResource = (s: QuotedSchema) =>
   st('objects.count_of_resource', `SELECT count(*)::int AS n FROM ${s}.objects WHERE resource = $1`);
 
+/** A cheap fingerprint of every object of a resource: any create, update or delete changes it. */
+export const resourceStamp = (s: QuotedSchema) =>
+  st('objects.resource_stamp', `SELECT coalesce(max(rv), 0)::text AS rv, count(*)::int AS n FROM ${s}.objects WHERE resource = $1`);
+
 // ---- selectable-field indexes (CRD selectableFields) ----------------------------------------
 
 /** Serialises index syncs of one workspace (keyed by the schema name). */
