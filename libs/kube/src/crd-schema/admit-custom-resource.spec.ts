@@ -27,7 +27,7 @@ describe('admitCustomResource', () => {
     expect(isKubeStatusError(e) && e.status).toMatchObject({
       code: 400,
       reason: 'BadRequest',
-      message: 'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.foo", unknown field "spec.bar"',
+      message: 'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bar", unknown field "spec.foo"',
     });
   });
 

@@ -1,5 +1,6 @@
 import { badRequest, invalid } from '../status';
 import { CompiledCrdSchema } from './compiled-crd-schema';
+import { applyDefaultsInPlace } from './defaults';
 import { FieldValidation, JsonObject } from './crd-schema.types';
 
 export interface AdmitCustomResourceOptions {
@@ -32,7 +33,7 @@ export function admitCustomResource(compiled: CompiledCrdSchema, obj: JsonObject
     if (opts.fieldValidation === 'Strict') throw badRequest(strictDecodingMessage(opts.kind, compiled.version, unknownFields));
     if (opts.fieldValidation === 'Warn') for (const f of unknownFields) warnings.push(`unknown field "${f}"`);
   }
-  const object = compiled.applyDefaults(pruned);
+  const object = applyDefaultsInPlace(pruned, compiled.schema); // `pruned` is already a private copy
   const causes = compiled.validate(object);
   if (causes.length > 0) throw invalid(opts.kind, opts.group, opts.name, causes);
   return { object, warnings };

@@ -7,7 +7,7 @@ import { JSONSchemaProps, JsonObject, OBJECT_META_FIELDS, additionalSchema, isPl
 
 export interface PruneResult {
   pruned: JsonObject;
-  /** Removed paths, such as `spec.foo` or `spec.items[0].bar`, in visiting order. */
+  /** Removed paths, such as `spec.foo` or `spec.items[0].bar`, sorted. */
   unknownFields: string[];
 }
 
@@ -19,7 +19,7 @@ function child(path: string, key: string): string {
 export function pruneInPlace(obj: JsonObject, root: JSONSchemaProps): string[] {
   const unknown: string[] = [];
   pruneObjectNode(obj, root, '', true, unknown);
-  return unknown;
+  return unknown.sort();
 }
 
 function prune(x: unknown, s: JSONSchemaProps | undefined, path: string, unknown: string[]): void {

@@ -48,7 +48,13 @@ describe('structuralSchemaCauses', () => {
     [
       'embedded resource not object',
       root({ type: 'string', 'x-kubernetes-embedded-resource': true }),
-      [{ field: `${P}.properties[spec].type`, message: 'Invalid value: "string": must be object if x-kubernetes-embedded-resource is true' }],
+      [
+        { field: `${P}.properties[spec].type`, message: 'Invalid value: "string": must be object if x-kubernetes-embedded-resource is true' },
+        {
+          field: `${P}.properties[spec].properties`,
+          message: 'Required value: must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields',
+        },
+      ],
     ],
     [
       'embedded resource without properties or preserve-unknown-fields',

@@ -232,7 +232,10 @@ function checkJunctor(v: JSONSchemaProps, structural: JSONSchemaProps | undefine
   }
   for (const j of JUNCTORS) {
     const list = v[j];
-    if (Array.isArray(list)) list.forEach((sub: unknown, i: number) => isPlainObject(sub) && checkJunctor(sub, structural, `${vPath}.${j}[${i}]`, sPath, false, out));
+    if (!Array.isArray(list)) continue;
+    // allOf[0] of an int-or-string node may hold the `anyOf: [integer, string]` pattern.
+    const skip = skipType && j === 'anyOf' && isIntOrStringAnyOf(list);
+    list.forEach((sub: unknown, i: number) => isPlainObject(sub) && checkJunctor(sub, structural, `${vPath}.${j}[${i}]`, sPath, skip, out));
   }
   if (isPlainObject(v.not)) checkJunctor(v.not, structural, `${vPath}.not`, sPath, false, out);
 }

@@ -23,8 +23,7 @@ export interface CustomResourceInfo {
   /** `name` is the selector name (`spec.size`), `jsonPath` the CRD's (`.spec.size`). */
   selectableFields: { name: string; jsonPath: string }[];
   /**
-   * Present when the version declares the scale subresource. `rt.subresources`
-   * does not list `scale` (the Subresource union has no such member yet); route on this.
+   * Present when the version declares the scale subresource (then `rt.subresources` lists `scale`).
    */
   scale?: CustomResourceScale;
   hasStatus: boolean;
@@ -68,7 +67,9 @@ function selectableFieldsOf(v: CrdVersion): { name: string; jsonPath: string }[]
 
 function resourceTypeOf(crd: CustomResourceDefinition, v: CrdVersion): ResourceType {
   const n = servedNames(crd);
-  const subresources: Subresource[] = v.subresources?.status ? ['status'] : [];
+  const subresources: Subresource[] = [];
+  if (v.subresources?.status) subresources.push('status');
+  if (v.subresources?.scale?.specReplicasPath && v.subresources.scale.statusReplicasPath) subresources.push('scale');
   return {
     group: crd.spec?.group ?? '',
     version: v.name ?? '',

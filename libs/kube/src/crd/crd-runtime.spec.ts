@@ -131,7 +131,7 @@ describe('resourceTypesFromCrd', () => {
       shortNames: ['wd'],
       categories: ['all'],
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-      subresources: ['status'],
+      subresources: ['status', 'scale'],
       nameRule: 'dns1123-subdomain',
       tracksGeneration: true,
       fieldSelectors: ['spec.size'],
@@ -146,7 +146,7 @@ describe('resourceTypesFromCrd', () => {
 
   it('feeds legacy discovery', () => {
     const list = apiResourceList('example.com/v1', resourceTypesFromCrd(established(widgetCrd()))) as { resources: { name: string }[] };
-    expect(list.resources.map((r) => r.name)).toEqual(['widgets', 'widgets/status']);
+    expect(list.resources.map((r) => r.name)).toEqual(['widgets', 'widgets/status', 'widgets/scale']);
   });
 
   it('CustomResourceInfo bundles the version details', () => {

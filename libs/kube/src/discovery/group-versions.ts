@@ -53,6 +53,8 @@ export function subresourcesOf(rt: ResourceType): SubresourceInfo[] {
         return { name: 'finalize', kind: rt.kind, verbs: ['update'] };
       case 'token':
         return { name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] };
+      case 'scale':
+        return { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
     }
   });
 }

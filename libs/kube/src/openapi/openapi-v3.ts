@@ -136,6 +136,13 @@ function pathsFor(c: OpCtx, base: string, prefix: string): Record<string, Schema
       subPath.get = op(c, 'get', 'read', `${ns}${rt.kind}Status`, `read status of the specified ${rt.kind}`, { parameters: [P.pretty], responses: respond(c.kindSchema, ['200']) });
       subPath.put = op(c, 'put', 'replace', `${ns}${rt.kind}Status`, `replace status of the specified ${rt.kind}`, { parameters: WRITE_PARAMS, ...body(c.kindSchema), responses: respond(c.kindSchema, ['200', '201']) });
       subPath.patch = patchOp(c, `${ns}${rt.kind}Status`, `partially update status of the specified ${rt.kind}`);
+    } else if (sub === 'scale') {
+      const scaleGvk = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+      const get = op(c, 'get', 'read', `${ns}${rt.kind}Scale`, `read scale of the specified ${rt.kind}`, { parameters: [P.pretty], responses: { '200': { description: 'OK' } } });
+      const put = op(c, 'put', 'replace', `${ns}${rt.kind}Scale`, `replace scale of the specified ${rt.kind}`, { parameters: WRITE_PARAMS, responses: { '200': { description: 'OK' } } });
+      const patch = patchOp(c, `${ns}${rt.kind}Scale`, `partially update scale of the specified ${rt.kind}`);
+      for (const o of [get, put, patch]) o['x-kubernetes-group-version-kind'] = scaleGvk;
+      Object.assign(subPath, { get, put, patch });
     } else if (sub === 'finalize') {
       subPath.put = op(c, 'put', 'replace', `${ns}${rt.kind}${S}`, `replace finalize of the specified ${rt.kind}`, { parameters: WRITE_PARAMS, ...body(c.kindSchema), responses: respond(c.kindSchema, ['200', '201']) });
     } else {

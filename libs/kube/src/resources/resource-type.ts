@@ -1,7 +1,7 @@
 // Static description of an API resource: everything discovery, validation,
 // selectors and tables need to know about a kind, independent of storage.
 
-export type Subresource = 'status' | 'finalize' | 'token';
+export type Subresource = 'status' | 'finalize' | 'token' | 'scale';
 export type NameRule = 'dns1123-label' | 'dns1123-subdomain' | 'path-segment';
 
 export interface ResourceType {
