@@ -28,5 +28,10 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts' },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts' },
+    // Fault injection (SIGKILL, Redis/Postgres restarts) runs only when asked for by name
+    // (`npm run test:faults` = `jest --selectProjects faults`), so plain `npm test` stays fast.
+    ...(process.argv.includes('faults')
+      ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'], globalSetup: '<rootDir>/libs/testing/src/global-setup.ts' }]
+      : []),
   ],
 };

@@ -2,6 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
+  ApiKeysRepository,
+  ApiKeysService,
+  AuditLog,
   APISERVER_BASE_URL,
   controlDataSourceOptions,
   IdempotencyService,
@@ -18,8 +21,13 @@ import {
 import { createLogger } from '@kplane/observability';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
 import { API_CONFIG, ApiConfig } from './api-config';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditRecorder } from './audit/audit-recorder';
 import { HealthController } from './health/health.controller';
+import { RateLimitGuard } from './http/rate-limit.guard';
 import { BearerAuthGuard } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemExceptionFilter } from './http/problem.filter';
@@ -64,7 +72,7 @@ export class ApiModule {
           retryDelay: 1000,
         }),
       ],
-      controllers: [HealthController, MetricsController, TenantsController, QuotaController, WorkspacesController, OperationsController],
+      controllers: [HealthController, MetricsController, TenantsController, QuotaController, WorkspacesController, OperationsController, ApiKeysController, AuditController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(config.masterKey) },
@@ -80,8 +88,14 @@ export class ApiModule {
         WorkspaceKubeconfigService,
         OperationsService,
         IdempotencyService,
+        ApiKeysRepository,
+        ApiKeysService,
+        { provide: AuditLog, useFactory: (ds: DataSource) => new AuditLog(ds), inject: [DataSource] },
+        AuditRecorder,
         HttpMetrics,
+        // Guards run in this order: who is calling, then their tenant's rate limit.
         { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemExceptionFilter },
         { provide: APP_PIPE, useClass: ApiValidationPipe },

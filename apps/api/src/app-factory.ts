@@ -5,7 +5,9 @@ import { migrateControlSchema } from '@kplane/control';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { ApiConfig } from './api-config';
+import { AuditRecorder } from './audit/audit-recorder';
 import { requireJsonBodies } from './http/json-body.middleware';
+import { checkJsonShape } from './http/json-shape.middleware';
 import { ProblemView } from './http/problem.response';
 import { HttpMetrics } from './metrics/http-metrics';
 
@@ -25,8 +27,11 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(app.get(HttpMetrics).middleware());
+  // Before the body parser, so that changes refused there (413, 415, 400) are audited too.
+  app.use(app.get(AuditRecorder).middleware());
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  app.use(checkJsonShape);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
 import { createKubeRequestHandler } from './server';
+import { ApiRegistry } from './registry/api-registry';
 
 async function bootstrap(): Promise<void> {
   const config = loadApiserverConfig();
@@ -25,6 +26,7 @@ async function bootstrap(): Promise<void> {
     poolFor: () => shardPool,
     hubFor: () => hub,
     watchLimits: config.watch,
+    registry: new ApiRegistry(),
     logger,
     serverAddress: new URL(config.publicUrl).host,
   });

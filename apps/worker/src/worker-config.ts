@@ -1,4 +1,28 @@
 import { apiserverUrl, parseEnv, resolveSecrets, workerEnv } from '@kplane/config';
+import { z } from 'zod';
+
+/**
+ * The worker's own variables on top of libs/config's workerEnv (reliability and metrics knobs;
+ * candidates to move into libs/config).
+ */
+const workerReliabilityEnv = workerEnv.extend({
+  /** How often the sweeper looks for operations Redis lost, and how old they must be first. */
+  KPLANE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  KPLANE_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** How often the control schema is compared with the shards; orphans younger than the grace are left. */
+  KPLANE_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  KPLANE_RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Prometheus /metrics and /healthz; 0 disables the listener. */
+  KPLANE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** On SIGTERM running jobs get this long to finish; after it the process exits and their locks lapse. */
+  KPLANE_WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).default(20),
+  /** BullMQ job lock: a job of a crashed worker runs again at most this long after the crash. */
+  KPLANE_WORKER_LOCK_SECONDS: z.coerce.number().int().min(2).default(30),
+  /** How long a lifecycle job waits before trying again when its workspace is locked by another operation. */
+  KPLANE_WORKSPACE_BUSY_RETRY_MS: z.coerce.number().int().min(50).default(2000),
+  /** Test hook (NODE_ENV=test only): the worker stops forever before the named step, to be SIGKILLed there. */
+  KPLANE_TEST_PAUSE_AT_STEP: z.string().optional(),
+});
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -7,6 +31,14 @@ export interface WorkerConfig {
   concurrency: number;
   changeLog: { keepSeconds: number; keepCount: number; compactEverySeconds: number };
   gcEverySeconds: number;
+  sweep: { everySeconds: number; graceSeconds: number };
+  reconcile: { everySeconds: number; graceSeconds: number };
+  metricsPort: number;
+  shutdownSeconds: number;
+  jobLockSeconds: number;
+  busyRetryMs: number;
+  /** Set only when NODE_ENV=test. */
+  testPauseAtStep: string | null;
   apiserverUrl: string;
   masterKey: Buffer;
   logLevel: string;
@@ -16,7 +48,7 @@ export interface WorkerConfig {
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
 
 export function loadWorkerConfig(): WorkerConfig {
-  const env = parseEnv(workerEnv);
+  const env = parseEnv(workerReliabilityEnv);
   const secrets = resolveSecrets(env, { adminToken: false });
   return Object.freeze({
     databaseUrl: env.DATABASE_URL,
@@ -29,6 +61,13 @@ export function loadWorkerConfig(): WorkerConfig {
       compactEverySeconds: env.KPLANE_COMPACTION_INTERVAL_SECONDS,
     },
     gcEverySeconds: env.KPLANE_GC_INTERVAL_SECONDS,
+    sweep: { everySeconds: env.KPLANE_SWEEP_INTERVAL_SECONDS, graceSeconds: env.KPLANE_SWEEP_GRACE_SECONDS },
+    reconcile: { everySeconds: env.KPLANE_RECONCILE_INTERVAL_SECONDS, graceSeconds: env.KPLANE_RECONCILE_GRACE_SECONDS },
+    metricsPort: env.KPLANE_WORKER_METRICS_PORT,
+    shutdownSeconds: env.KPLANE_WORKER_SHUTDOWN_SECONDS,
+    jobLockSeconds: env.KPLANE_WORKER_LOCK_SECONDS,
+    busyRetryMs: env.KPLANE_WORKSPACE_BUSY_RETRY_MS,
+    testPauseAtStep: env.NODE_ENV === 'test' && env.KPLANE_TEST_PAUSE_AT_STEP ? env.KPLANE_TEST_PAUSE_AT_STEP : null,
     apiserverUrl: apiserverUrl(env),
     masterKey: secrets.masterKey,
     logLevel: env.LOG_LEVEL,

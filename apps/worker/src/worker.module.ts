@@ -1,17 +1,22 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { controlDataSourceOptions, OperationProgress } from '@kplane/control';
-import { createRedisConnection, MAINTENANCE_QUEUE, WORKSPACE_LIFECYCLE_QUEUE } from '@kplane/queue';
-import { LoggerModule } from 'nestjs-pino';
+import { controlDataSourceOptions, OperationProgress, OperationsSweepRepository, ReconciliationRepository } from '@kplane/control';
+import { createRedisConnection, LifecycleProducer, MAINTENANCE_QUEUE, WORKSPACE_LIFECYCLE_QUEUE } from '@kplane/queue';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { REDACT_PATHS } from '@kplane/observability';
 import { lifecycleDepsProvider, SHARD_POOL, shardPoolProvider } from './lifecycle/lifecycle-deps.provider';
 import { TenantDeletion } from './lifecycle/tenant-deletion';
+import { WORKSPACE_LOCKS, WorkspaceLocks } from './lifecycle/workspace-lock';
 import { WorkspaceLifecycleProcessor } from './processors/workspace-lifecycle.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { WorkspaceGarbageCollector } from './maintenance/workspace-garbage-collector';
+import { MetricsEndpoint } from './metrics/metrics-endpoint';
+import { WorkerMetrics } from './metrics/worker-metrics';
+import { WorkspaceReconciler } from './reconciliation/workspace-reconciler';
+import { LIFECYCLE_PRODUCER, OperationSweeper } from './sweeper/operation-sweeper';
 import { WORKER_CONFIG, WorkerConfig } from './worker-config';
 
 export function workerModule(config: WorkerConfig) {
@@ -31,18 +36,39 @@ export function workerModule(config: WorkerConfig) {
     ],
     providers: [
       { provide: WORKER_CONFIG, useValue: config },
+      { provide: WorkerMetrics, useValue: new WorkerMetrics() },
       { provide: OperationProgress, inject: [DataSource], useFactory: (ds: DataSource) => new OperationProgress(ds) },
+      { provide: OperationsSweepRepository, inject: [DataSource], useFactory: (ds: DataSource) => new OperationsSweepRepository(ds) },
+      { provide: ReconciliationRepository, inject: [DataSource], useFactory: (ds: DataSource) => new ReconciliationRepository(ds) },
+      {
+        provide: WORKSPACE_LOCKS,
+        inject: [PinoLogger],
+        useFactory: (logger: PinoLogger) =>
+          new WorkspaceLocks(config.databaseUrl, (err) => logger.warn({ err: err.message }, 'workspace lock connection lost; its lock is released')),
+      },
+      {
+        // The sweeper's producer: fails fast while Redis is down (the next sweep tries again).
+        provide: LIFECYCLE_PRODUCER,
+        useFactory: () => new LifecycleProducer(createRedisConnection(config.redisUrl, 'producer'), config.queuePrefix),
+      },
       shardPoolProvider,
       lifecycleDepsProvider,
       TenantDeletion,
       WorkspaceLifecycleProcessor,
       WorkspaceGarbageCollector,
+      OperationSweeper,
+      WorkspaceReconciler,
       MaintenanceProcessor,
+      MetricsEndpoint,
     ],
   })
   class WorkerModule implements OnApplicationShutdown {
-    constructor(@Inject(SHARD_POOL) private readonly pool: Pool) {}
+    constructor(
+      @Inject(SHARD_POOL) private readonly pool: Pool,
+      @Inject(LIFECYCLE_PRODUCER) private readonly producer: LifecycleProducer,
+    ) {}
     async onApplicationShutdown(): Promise<void> {
+      await this.producer.close().catch(() => undefined);
       await this.pool.end();
     }
   }

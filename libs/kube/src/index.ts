@@ -14,3 +14,4 @@ export * from './openapi';
 export * from './apply';
 export * from './crd';
 export * from './crd-schema';
+export * from './rbac';

@@ -1,3 +1,4 @@
 export * from './queue-contracts';
 export * from './redis-connection';
 export * from './lifecycle-producer';
+export * from './lifecycle-backoff';

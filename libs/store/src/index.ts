@@ -21,3 +21,5 @@ export { Watcher } from './watch/watcher';
 export type { WatcherCloseReason } from './watch/watcher';
 export { finalizeNamespace, finalizeTerminatingNamespaces } from './controllers/namespace-finalizer';
 export type { NamespaceFinalization } from './controllers/namespace-finalizer';
+export { finalizeCrd, finalizeTerminatingCrds, customResourceStorageKey, CRD_STORAGE_KEY, CRD_CLEANUP_FINALIZER } from './controllers/crd-finalizer';
+export type { CrdFinalization } from './controllers/crd-finalizer';

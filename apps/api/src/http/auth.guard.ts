@@ -1,6 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ADMIN_PRINCIPAL, Principal, secretsEqual } from '@kplane/control';
+import { ADMIN_PRINCIPAL, ApiKeysService, Principal, secretsEqual } from '@kplane/control';
 import type { Request } from 'express';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { AuthError } from './auth.errors';
@@ -13,24 +13,32 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
 /**
- * Authenticates `Authorization: Bearer <token>` and attaches the principal to the request.
- * Today only the admin token exists; tenant API keys will resolve to `{kind: 'tenant'}`.
+ * Authenticates `Authorization: Bearer <token>` and attaches the principal to the request:
+ * the admin token (constant-time compare) or a live tenant API key (looked up by hash; a
+ * revoked key or one whose tenant is gone is 401).
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw new AuthError('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
-    if (!secretsEqual(match[1]!, this.config.adminToken)) throw new AuthError('UNAUTHENTICATED', 'the bearer token is not valid');
-    req.principal = ADMIN_PRINCIPAL;
+    const token = match[1]!;
+    if (secretsEqual(token, this.config.adminToken)) {
+      req.principal = ADMIN_PRINCIPAL;
+      return true;
+    }
+    const principal = await this.apiKeys.authenticate(token);
+    if (!principal) throw new AuthError('UNAUTHENTICATED', 'the bearer token is not valid');
+    req.principal = principal;
     return true;
   }
 }

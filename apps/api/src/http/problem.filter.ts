@@ -1,5 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import {
+  ApiKeyError,
+  ApiKeyErrorCode,
+  AuditError,
+  AuditErrorCode,
+  RateLimitError,
+  RateLimitErrorCode,
   IdempotencyError,
   IdempotencyErrorCode,
   isDataException,
@@ -14,12 +20,22 @@ import {
   WorkspaceErrorCode,
 } from '@kplane/control';
 import type { Request, Response } from 'express';
+import type { AuditLocals } from '../audit/audit-recorder';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { FieldProblem, problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
 import { RequestValidationError } from './request-validation';
 
-type DomainError = TenantError | WorkspaceError | OperationError | IdempotencyError | QueryError | AuthError;
-export type DomainErrorCode = TenantErrorCode | WorkspaceErrorCode | OperationErrorCode | IdempotencyErrorCode | QueryErrorCode | AuthErrorCode;
+type DomainError = TenantError | WorkspaceError | OperationError | IdempotencyError | QueryError | AuthError | ApiKeyError | AuditError | RateLimitError;
+export type DomainErrorCode =
+  | TenantErrorCode
+  | WorkspaceErrorCode
+  | OperationErrorCode
+  | IdempotencyErrorCode
+  | QueryErrorCode
+  | AuthErrorCode
+  | ApiKeyErrorCode
+  | AuditErrorCode
+  | RateLimitErrorCode;
 
 function assertNever(code: never): never {
   throw new Error(`unmapped error code ${String(code)}`);
@@ -32,6 +48,7 @@ export function statusForCode(code: DomainErrorCode): number {
     case 'INVALID_LIMIT':
     case 'INVALID_LABEL_SELECTOR':
     case 'IDEMPOTENCY_KEY_INVALID':
+    case 'AUDIT_FILTER_INVALID':
       return 400;
     case 'UNAUTHENTICATED':
       return 401;
@@ -40,6 +57,7 @@ export function statusForCode(code: DomainErrorCode): number {
     case 'TENANT_NOT_FOUND':
     case 'WORKSPACE_NOT_FOUND':
     case 'OPERATION_NOT_FOUND':
+    case 'API_KEY_NOT_FOUND':
       return 404;
     case 'TENANT_NAME_TAKEN':
     case 'TENANT_DELETING':
@@ -48,12 +66,16 @@ export function statusForCode(code: DomainErrorCode): number {
     case 'WORKSPACE_DELETING':
     case 'WORKSPACE_CREDENTIALS_MISSING':
     case 'IDEMPOTENCY_REQUEST_IN_PROGRESS':
+    case 'API_KEY_NAME_TAKEN':
       return 409;
     case 'TENANT_INVALID':
     case 'WORKSPACE_INVALID':
     case 'QUOTA_EXCEEDED':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'API_KEY_INVALID':
       return 422;
+    case 'RATE_LIMITED':
+      return 429;
     case 'CLUSTER_CA_MISSING':
       return 503;
     default:
@@ -68,7 +90,10 @@ function isDomainError(err: unknown): err is DomainError {
     err instanceof OperationError ||
     err instanceof IdempotencyError ||
     err instanceof QueryError ||
-    err instanceof AuthError
+    err instanceof AuthError ||
+    err instanceof ApiKeyError ||
+    err instanceof AuditError ||
+    err instanceof RateLimitError
   );
 }
 
@@ -103,6 +128,7 @@ export class ProblemExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (answer.body.code) (res.locals as AuditLocals).auditErrorCode = answer.body.code;
     for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
     res.status(answer.body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(answer.body));
   }
@@ -117,6 +143,7 @@ export class ProblemExceptionFilter implements ExceptionFilter {
       const headers: Record<string, string> = {};
       if (err.code === 'UNAUTHENTICATED') headers['WWW-Authenticate'] = 'Bearer realm="kplane"';
       if (err.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS' || err.code === 'CLUSTER_CA_MISSING') headers['Retry-After'] = '1';
+      if (err instanceof RateLimitError) headers['Retry-After'] = String(err.retryAfterSeconds);
       return { body: problem(status, err.message, { code: err.code, errors: fields }), headers };
     }
     if (err instanceof HttpException) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiDefaultResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Principal, Quota, TenantsService } from '@kplane/control';
+import { Principal, Quota, TenantError, TenantsService } from '@kplane/control';
 import { CurrentPrincipal } from '../http/auth.guard';
 import { ProblemView } from '../http/problem.response';
 import { QuotaDto } from './dto/quota.dto';
@@ -22,7 +22,12 @@ export class QuotaController {
   @Put()
   @ApiOperation({ summary: 'Replace the quota; fields left out become unlimited (null)' })
   @ApiOkResponse({ type: QuotaDto })
-  replace(@CurrentPrincipal() principal: Principal, @Param('tenant') tenant: string, @Body() dto: QuotaDto): Promise<Quota> {
+  async replace(@CurrentPrincipal() principal: Principal, @Param('tenant') tenant: string, @Body() dto: QuotaDto): Promise<Quota> {
+    if (principal.kind !== 'admin') {
+      // 404 first for another tenant's records, then 403: a key may read its quota, not raise it.
+      await this.tenants.get(principal, tenant);
+      throw new TenantError('ADMIN_ONLY', 'only the admin may change quotas');
+    }
     return this.tenants.replaceQuota(principal, tenant, dto);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiDefaultResponse, ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Principal, TenantsService } from '@kplane/control';
+import { Principal, TenantError, TenantsService } from '@kplane/control';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../http/auth.guard';
 import { ProblemView } from '../http/problem.response';
@@ -48,6 +48,10 @@ export class TenantsController {
   @ApiOperation({ summary: 'Change displayName, labels (replaced) or quota (fields given)' })
   @ApiOkResponse({ type: TenantView })
   async update(@CurrentPrincipal() principal: Principal, @Param('tenant') name: string, @Body() dto: UpdateTenantDto): Promise<TenantResponse> {
+    if (principal.kind !== 'admin' && dto.quota !== undefined) {
+      await this.tenants.get(principal, name); // another tenant stays 404
+      throw new TenantError('ADMIN_ONLY', 'only the admin may change quotas');
+    }
     return toTenantResponse(await this.tenants.update(principal, name, dto));
   }
 

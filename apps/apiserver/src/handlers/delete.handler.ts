@@ -2,7 +2,6 @@ import {
   badRequest,
   checkFieldSelector,
   conflict,
-  fieldValuesOf,
   forbidden,
   markDeleting,
   notFound,
@@ -36,6 +35,7 @@ interface DeleteOptions {
 /** Follow-up work the HTTP layer starts after answering (GC, namespace controller). */
 export interface DeletionFollowUp {
   namespaceTerminating(ns: string): void;
+  crdTerminating(name: string): void;
   collectGarbage(): void;
   foreground(owner: KubeObject): void;
 }
@@ -90,8 +90,9 @@ export async function deleteObject(r: ResourceRequest, followUp: DeletionFollowU
     const unchanged = existing.metadata.deletionTimestamp && (!foreground || finalizers.includes(FOREGROUND_FINALIZER));
     const saved = unchanged
       ? existing
-      : await translated(r.rt, name, () => r.store.update(key, marked, fieldValuesOf(r.rt, marked), { expectedResourceVersion: existing.metadata.resourceVersion }));
+      : await translated(r.rt, name, () => r.store.update(key, marked, r.behaviour.fieldValues(marked), { expectedResourceVersion: existing.metadata.resourceVersion }));
     if (isNamespace) followUp.namespaceTerminating(name);
+    if (isCrd(r)) followUp.crdTerminating(name);
     if (foreground) followUp.foreground(saved);
     return sendJson(r.res, 200, saved);
   }
@@ -114,15 +115,19 @@ export async function deleteCollection(r: ResourceRequest, followUp: DeletionFol
   const key = storageKey(r.rt);
   if (r.rt.group === '' && r.rt.resource === 'namespaces') throw badRequest('deletecollection of namespaces is not supported; delete them one by one');
   if (opts.dryRun) {
-    const { items, resourceVersion } = await r.store.list(key, { namespace: r.namespace, labelSelector, fieldSelector });
-    return sendJson(r.res, 200, toListObject(r.rt, items, { resourceVersion }));
+    const { items, resourceVersion } = await r.store.list(key, { namespace: r.namespace, labelSelector, fieldSelector, fieldPaths: r.behaviour.fieldPaths });
+    return sendJson(r.res, 200, toListObject(r.rt, items.map(r.behaviour.present), { resourceVersion }));
   }
   if (opts.policy === 'Orphan') {
-    const { items } = await r.store.list(key, { namespace: r.namespace, labelSelector, fieldSelector });
+    const { items } = await r.store.list(key, { namespace: r.namespace, labelSelector, fieldSelector, fieldPaths: r.behaviour.fieldPaths });
     for (const item of items) await r.store.orphanDependents(item.metadata.uid);
   }
-  const deleted = await translated(r.rt, '', () => r.store.deleteCollection(key, { namespace: r.namespace, labelSelector, fieldSelector }));
+  const deleted = await translated(r.rt, '', () => r.store.deleteCollection(key, { namespace: r.namespace, labelSelector, fieldSelector, fieldPaths: r.behaviour.fieldPaths }));
   followUp.collectGarbage();
   const resourceVersion = deleted.length ? deleted[deleted.length - 1].metadata.resourceVersion ?? '' : await r.store.currentResourceVersion();
   sendJson(r.res, 200, toListObject(r.rt, deleted, { resourceVersion }));
+}
+
+function isCrd(r: ResourceRequest): boolean {
+  return r.rt.group === 'apiextensions.k8s.io' && r.rt.resource === 'customresourcedefinitions';
 }

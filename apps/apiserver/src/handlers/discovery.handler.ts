@@ -9,6 +9,8 @@ import {
   negotiateDiscovery,
   notFound,
   OPENAPI_V2_STUB,
+  OpenApiExtraGroupVersion,
+  ResourceType,
   openApiV3ForPath,
   openApiV3Index,
   versionInfo,
@@ -23,8 +25,7 @@ export function serveVersion(res: ServerResponse): void {
 }
 
 /** `/api`, `/apis`, `/apis/<g>`, `/apis/<g>/<v>`, `/api/v1`, in legacy or aggregated form (§3). */
-export function serveDiscovery(req: IncomingMessage, res: ServerResponse, path: KubePath, serverAddress: string): void {
-  const resources = BUILTIN_RESOURCES;
+export function serveDiscovery(req: IncomingMessage, res: ServerResponse, path: KubePath, serverAddress: string, resources: readonly ResourceType[]): void {
   switch (path.kind) {
     case 'api':
     case 'apis': {
@@ -68,18 +69,21 @@ export function notFoundResource() {
   return err;
 }
 
-/** Built-in documents never change within a process; CRD documents will join them later. */
-let cachedIndex: object | undefined;
+/** The built-in-only index never changes within a process, so workspaces without CRDs share one. */
+let builtinIndex: object | undefined;
 
 /** `/openapi/v3` and its per-group-version documents (§4 O2-O5); kubectl explain and apply read them. */
-export function serveOpenApiV3(res: ServerResponse, path: KubePath): void {
+export function serveOpenApiV3(res: ServerResponse, path: KubePath, resources: readonly ResourceType[], extras: readonly OpenApiExtraGroupVersion[], builtinOnly: boolean): void {
   if (path.kind === 'openapi-v3') {
-    cachedIndex ??= openApiV3Index(BUILTIN_RESOURCES);
-    sendJson(res, 200, cachedIndex);
-    return;
+    if (builtinOnly) {
+      builtinIndex ??= openApiV3Index(BUILTIN_RESOURCES);
+      return sendJson(res, 200, builtinIndex);
+    }
+    return sendJson(res, 200, openApiV3Index(resources.filter((r) => BUILTIN_RESOURCES.includes(r)), extras));
   }
   if (path.kind !== 'openapi-v3-gv') throw notFoundResource();
-  const doc = openApiV3ForPath(path.group ? `apis/${path.group}/${path.version}` : `api/${path.version}`, BUILTIN_RESOURCES);
+  const builtins = resources.filter((r) => BUILTIN_RESOURCES.includes(r));
+  const doc = openApiV3ForPath(path.group ? `apis/${path.group}/${path.version}` : `api/${path.version}`, builtins, extras);
   if (!doc) throw notFoundResource();
   sendJson(res, 200, doc);
 }

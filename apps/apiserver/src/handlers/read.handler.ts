@@ -8,7 +8,6 @@ import {
   storageKey,
   TABLE_CONTENT_TYPE,
   toListObject,
-  toTable,
   wantsTable,
 } from '@kplane/kube';
 import type { KubeObject, ListOptions, ListResult } from '@kplane/store';
@@ -23,11 +22,12 @@ export async function getObject(r: ResourceRequest): Promise<void> {
   const name = r.name!;
   const obj = await translated(r.rt, name, () => r.store.get(storageKey(r.rt), r.namespace ?? '', name));
   if (!obj) throw notFound(r.rt.resource, r.rt.group, name);
+  const view = r.behaviour.present(obj);
   if (wantsTable(r.req.headers.accept)) {
-    sendJson(r.res, 200, toTable(r.rt, [obj], { includeObject: parseIncludeObject(r.query.get('includeObject')) }), TABLE_CONTENT_TYPE);
+    sendJson(r.res, 200, r.behaviour.table([view], { includeObject: parseIncludeObject(r.query.get('includeObject')) }), TABLE_CONTENT_TYPE);
     return;
   }
-  sendJson(r.res, 200, obj);
+  sendJson(r.res, 200, view);
 }
 
 export async function listObjects(r: ResourceRequest): Promise<void> {
@@ -35,7 +35,7 @@ export async function listObjects(r: ResourceRequest): Promise<void> {
   const fieldSelector = parseFieldSelector(r.query.get('fieldSelector') ?? '');
   checkFieldSelector(r.rt, fieldSelector);
   const limit = parseLimit(r.query.get('limit'));
-  const base: ListOptions = { namespace: r.namespace, labelSelector, fieldSelector };
+  const base: ListOptions = { namespace: r.namespace, labelSelector, fieldSelector, fieldPaths: r.behaviour.fieldPaths };
   const table = wantsTable(r.req.headers.accept);
   const includeObject = parseIncludeObject(r.query.get('includeObject'));
   const key = storageKey(r.rt);
@@ -43,8 +43,9 @@ export async function listObjects(r: ResourceRequest): Promise<void> {
 
   if (limit !== undefined) {
     const result = await page({ ...base, limit, continue: r.query.get('continue') || undefined });
+    result.items = result.items.map(r.behaviour.present);
     const meta = { resourceVersion: result.resourceVersion, continue: result.continue, remainingItemCount: result.remainingItemCount };
-    if (table) return sendJson(r.res, 200, toTable(r.rt, result.items, { ...meta, includeObject }), TABLE_CONTENT_TYPE);
+    if (table) return sendJson(r.res, 200, r.behaviour.table(result.items, { ...meta, includeObject }), TABLE_CONTENT_TYPE);
     return sendJson(r.res, 200, toListObject(r.rt, result.items, meta));
   }
   // Everything was asked for: stream it page by page instead of holding it all in memory.
@@ -62,7 +63,7 @@ async function streamList(
 ): Promise<void> {
   const { res } = r;
   const shell = table
-    ? (toTable(r.rt, [], { resourceVersion: first.resourceVersion, includeObject }) as unknown as Record<string, unknown>)
+    ? (r.behaviour.table([], { resourceVersion: first.resourceVersion, includeObject }) as unknown as Record<string, unknown>)
     : (toListObject(r.rt, [] as KubeObject[], { resourceVersion: first.resourceVersion }) as unknown as Record<string, unknown>);
   const arrayKey = table ? 'rows' : 'items';
   const head = JSON.stringify(shell);
@@ -74,7 +75,8 @@ async function streamList(
   let firstItem = true;
   let current: ListResult | null = first;
   while (current) {
-    const entries = table ? (toTable(r.rt, current.items, { includeObject, omitColumnDefinitions: true }).rows as unknown[]) : current.items;
+    const items = current.items.map(r.behaviour.present);
+    const entries = table ? (r.behaviour.table(items, { includeObject, omitColumnDefinitions: true }).rows as unknown[]) : items;
     if (entries.length) {
       await write((firstItem ? '' : ',') + entries.map((e) => JSON.stringify(e)).join(','));
       firstItem = false;

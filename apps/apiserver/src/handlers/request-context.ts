@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResourceType } from '@kplane/kube';
+import type { CustomResourceInfo, ResourceType } from '@kplane/kube';
 import type { WorkspaceStore } from '@kplane/store';
 import type { DeletionFollowUp } from './delete.handler';
+import type { ResourceBehaviour } from '../registry/resource-behaviour';
 
 /** Everything a Kubernetes resource handler needs about one request. */
 export interface ResourceRequest {
@@ -16,4 +17,8 @@ export interface ResourceRequest {
   subresource?: string;
   /** Background work started after the answer (GC, namespace controller). */
   followUp: DeletionFollowUp;
+  /** Built-in or custom-resource specifics (fields, tables, admission, read view). */
+  behaviour: ResourceBehaviour;
+  /** Set for custom resources. */
+  custom?: CustomResourceInfo;
 }

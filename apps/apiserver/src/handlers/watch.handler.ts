@@ -15,7 +15,6 @@ import {
   parseLabelSelector,
   storageKey,
   TABLE_CONTENT_TYPE,
-  toTable,
   wantsTable,
 } from '@kplane/kube';
 import type { ChangeEvent, KubeObject, WatchHub, Watcher } from '@kplane/store';
@@ -71,7 +70,7 @@ export async function watchObjects(r: ResourceRequest, hub: WatchHub, limits: Wa
   let firstTableEvent = true;
   const render = (type: EventType, obj: object) => {
     if (table && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')) {
-      const t = toTable(r.rt, [obj as KubeObject], { includeObject, omitColumnDefinitions: !firstTableEvent });
+      const t = r.behaviour.table([obj as KubeObject], { includeObject, omitColumnDefinitions: !firstTableEvent });
       firstTableEvent = false;
       return JSON.stringify({ type, object: t }) + '\n';
     }
@@ -92,9 +91,16 @@ export async function watchObjects(r: ResourceRequest, hub: WatchHub, limits: Wa
     let cont: string | undefined;
     startRv = '';
     do {
-      const page = await r.store.list(key, { namespace: filter.namespace, labelSelector: filter.labels, fieldSelector: filter.fields, limit: INITIAL_PAGE, continue: cont });
+      const page = await r.store.list(key, {
+        namespace: filter.namespace,
+        labelSelector: filter.labels,
+        fieldSelector: filter.fields,
+        fieldPaths: r.behaviour.fieldPaths,
+        limit: INITIAL_PAGE,
+        continue: cont,
+      });
       if (!startRv) startRv = page.resourceVersion;
-      for (const item of page.items) await write(render('ADDED', item));
+      for (const item of page.items) await write(render('ADDED', r.behaviour.present(item)));
       cont = page.continue;
     } while (cont && !clientGone);
   }
@@ -122,7 +128,7 @@ export async function watchObjects(r: ResourceRequest, hub: WatchHub, limits: Wa
       const ev = await watcher.next();
       if (!ev) break;
       const type = eventTypeFor(ev, key, r, filter);
-      if (type) await write(render(type, ev.object));
+      if (type) await write(render(type, r.behaviour.present(ev.object)));
     }
     if (watcher.closeReason === 'expired') {
       await write(render('ERROR', expired(watcher.message || `too old resource version: ${startRv}`).status));

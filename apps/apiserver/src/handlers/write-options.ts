@@ -1,4 +1,4 @@
-import { apiVersionOf, badRequest, OptionsKind, parseBoolParam, resolveFieldManager, validateFieldManager, validateForce } from '@kplane/kube';
+import { apiVersionOf, badRequest, FieldValidation, OptionsKind, parseBoolParam, resolveFieldManager, validateFieldManager, validateForce } from '@kplane/kube';
 import { ResourceRequest } from './request-context';
 
 /** Write options common to create, update and patch (§5 C6-C8). */
@@ -8,6 +8,7 @@ export interface WriteOptions {
   force: boolean;
   apiVersion: string;
   subresource?: 'status' | 'finalize';
+  fieldValidation: FieldValidation;
 }
 
 const FIELD_VALIDATION = new Set(['', 'Ignore', 'Warn', 'Strict']);
@@ -29,5 +30,6 @@ export function readWriteOptions(r: ResourceRequest, kind: OptionsKind, opts: { 
     force: force === true,
     apiVersion: apiVersionOf(r.rt),
     subresource: r.subresource === 'status' || r.subresource === 'finalize' ? r.subresource : undefined,
+    fieldValidation: fieldValidation as FieldValidation,
   };
 }

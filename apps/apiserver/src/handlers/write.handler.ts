@@ -7,7 +7,6 @@ import {
   badRequest,
   checkNameMatches,
   checkStoredObjectSize,
-  fieldValuesOf,
   forbidden,
   invalid,
   notFound,
@@ -55,11 +54,21 @@ async function storeCreate(r: ResourceRequest, body: Obj, opts: WriteOptions, ap
   if (!r.rt.namespaced && r.namespace) throw notFound(r.rt.resource, r.rt.group, '');
   let obj = prepareCreate(r.rt, body, { namespaceFromUrl: r.namespace, uid: randomUUID() }) as KubeObject;
   if (!applied) obj = recordUpdate({ before: null, after: obj, manager: opts.manager, apiVersion: opts.apiVersion, now: new Date(), rt: r.rt }) as KubeObject;
+  obj = admit(r, obj, opts);
   validateObject(r.rt, obj);
   checkStoredObjectSize(obj);
   await checkNamespaceOpen(r, obj.metadata.name);
-  if (opts.dryRun) return obj;
-  return translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, fieldValuesOf(r.rt, obj)));
+  if (opts.dryRun) return r.behaviour.present(obj);
+  const created = await translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, r.behaviour.fieldValues(obj)));
+  await r.behaviour.afterWrite?.(created);
+  return r.behaviour.present(created);
+}
+
+/** Schema admission (custom resources, CRDs); warnings go out as `Warning: 299` headers (§15). */
+function admit(r: ResourceRequest, obj: KubeObject, opts: WriteOptions): KubeObject {
+  const { object, warnings } = r.behaviour.admit(obj, opts.fieldValidation);
+  for (const w of warnings) r.res.appendHeader('Warning', `299 - "${w.replace(/["\\]/g, '')}"`);
+  return object;
 }
 
 export async function createObject(r: ResourceRequest): Promise<void> {
@@ -69,20 +78,22 @@ export async function createObject(r: ResourceRequest): Promise<void> {
 }
 
 /** Validates and stores a new state of an existing object; `expectedRv` guards against lost updates. */
-async function storeUpdate(r: ResourceRequest, existing: KubeObject, incoming: Obj, expectedRv: string | undefined, opts: WriteOptions, applied: boolean): Promise<KubeObject> {
+export async function storeUpdate(r: ResourceRequest, existing: KubeObject, incoming: Obj, expectedRv: string | undefined, opts: WriteOptions, applied: boolean): Promise<KubeObject> {
   let updated = prepareUpdate(r.rt, existing, incoming, { subresource: opts.subresource }) as KubeObject;
   if (!applied) {
     updated = recordUpdate({ before: existing, after: updated, manager: opts.manager, apiVersion: opts.apiVersion, now: new Date(), subresource: opts.subresource, rt: r.rt }) as KubeObject;
   }
+  updated = admit(r, updated, opts);
   validateObject(r.rt, updated);
   validateUpdate(r.rt, existing, updated);
   checkNoNewFinalizersWhileDeleting(r, existing, updated);
   checkStoredObjectSize(updated);
-  if (opts.dryRun) return { ...updated, metadata: { ...updated.metadata, resourceVersion: existing.metadata.resourceVersion } };
+  if (opts.dryRun) return r.behaviour.present({ ...updated, metadata: { ...updated.metadata, resourceVersion: existing.metadata.resourceVersion } });
   const key = storageKey(r.rt);
   const saved = await translated(r.rt, r.name!, () =>
-    r.store.update(key, updated, fieldValuesOf(r.rt, updated), { expectedResourceVersion: expectedRv || undefined }),
+    r.store.update(key, updated, r.behaviour.fieldValues(updated), { expectedResourceVersion: expectedRv || undefined }),
   );
+  await r.behaviour.afterWrite?.(saved);
   if (saved.metadata.deletionTimestamp && !saved.metadata.finalizers?.length) {
     if (r.rt.group === '' && r.rt.resource === 'namespaces') {
       r.followUp.namespaceTerminating(saved.metadata.name);
@@ -93,7 +104,7 @@ async function storeUpdate(r: ResourceRequest, existing: KubeObject, incoming: O
       });
     }
   }
-  return saved;
+  return r.behaviour.present(saved);
 }
 
 /** After deletion has started, finalizers may only be removed (§11 G4). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { finalizeTerminatingNamespaces, WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
+import { finalizeTerminatingCrds, finalizeTerminatingNamespaces, WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
 import { PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { SHARD_POOL } from '../lifecycle/lifecycle-deps.provider';
@@ -8,6 +8,7 @@ export interface GarbageSweepResult {
   workspaces: number;
   collected: number;
   namespacesRemoved: number;
+  crdsRemoved: number;
   failed: string[];
 }
 
@@ -24,12 +25,13 @@ export class WorkspaceGarbageCollector {
 
   async sweepAll(): Promise<GarbageSweepResult> {
     const schemas = new WorkspaceSchemas(this.pool);
-    const result: GarbageSweepResult = { workspaces: 0, collected: 0, namespacesRemoved: 0, failed: [] };
+    const result: GarbageSweepResult = { workspaces: 0, collected: 0, namespacesRemoved: 0, crdsRemoved: 0, failed: [] };
     for (const id of await schemas.listWorkspaceSchemas()) {
       try {
         if (!(await schemas.exists(id)).schema) continue;
         const store = new WorkspaceStore(this.pool, id);
         result.namespacesRemoved += await finalizeTerminatingNamespaces(store);
+        result.crdsRemoved += await finalizeTerminatingCrds(store);
         result.collected += await store.collectGarbage();
         result.workspaces++;
       } catch (err) {
@@ -37,7 +39,7 @@ export class WorkspaceGarbageCollector {
         this.logger.warn({ workspaceId: id, err: (err as Error).message }, 'garbage collection of a workspace failed');
       }
     }
-    if (result.collected || result.namespacesRemoved) this.logger.info({ ...result }, 'garbage collected');
+    if (result.collected || result.namespacesRemoved || result.crdsRemoved) this.logger.info({ ...result }, 'garbage collected');
     return result;
   }
 }

@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { MAINTENANCE_JOBS, MAINTENANCE_QUEUE, MaintenanceJobName } from '@kplane/queue';
 import { compactAll } from '@kplane/store';
 import { Job, Queue } from 'bullmq';
@@ -7,37 +7,65 @@ import { PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { SHARD_POOL } from '../lifecycle/lifecycle-deps.provider';
 import { WorkspaceGarbageCollector } from '../maintenance/workspace-garbage-collector';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { WorkspaceReconciler } from '../reconciliation/workspace-reconciler';
+import { OperationSweeper } from '../sweeper/operation-sweeper';
 import { WORKER_CONFIG, WorkerConfig } from '../worker-config';
 
 /**
  * Scheduled upkeep. Job schedulers live in Redis, so however many workers run, each job runs
- * once per interval; upserting them at start keeps intervals in line with configuration.
+ * once per interval. Redis may lose them (a restart without persistence), so they are upserted
+ * at start and again every sweep interval; upserting is idempotent.
  */
 @Processor(MAINTENANCE_QUEUE)
-export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(SHARD_POOL) private readonly pool: Pool,
     @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
     private readonly gc: WorkspaceGarbageCollector,
+    private readonly sweeper: OperationSweeper,
+    private readonly reconciler: WorkspaceReconciler,
+    private readonly metrics: WorkerMetrics,
     private readonly logger: PinoLogger,
   ) {
     super();
     this.logger.setContext('MaintenanceProcessor');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    // Not awaited: with Redis down the worker still starts and catches up when it returns.
+    void this.ensureSchedulers();
+    this.timer = setInterval(() => void this.ensureSchedulers(), this.config.sweep.everySeconds * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async ensureSchedulers(): Promise<void> {
     const keep = { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } };
-    await this.queue.upsertJobScheduler(
-      'compact-change-logs',
-      { every: this.config.changeLog.compactEverySeconds * 1000 },
-      { name: MAINTENANCE_JOBS.compactChangeLogs, opts: keep },
-    );
-    await this.queue.upsertJobScheduler('collect-garbage', { every: this.config.gcEverySeconds * 1000 }, { name: MAINTENANCE_JOBS.collectGarbage, opts: keep });
+    const schedules: [string, number, MaintenanceJobName][] = [
+      ['compact-change-logs', this.config.changeLog.compactEverySeconds, MAINTENANCE_JOBS.compactChangeLogs],
+      ['collect-garbage', this.config.gcEverySeconds, MAINTENANCE_JOBS.collectGarbage],
+      ['sweep-operations', this.config.sweep.everySeconds, MAINTENANCE_JOBS.sweepOperations],
+      ['reconcile-workspaces', this.config.reconcile.everySeconds, MAINTENANCE_JOBS.reconcileWorkspaces],
+    ];
+    try {
+      for (const [id, seconds, name] of schedules) await this.queue.upsertJobScheduler(id, { every: seconds * 1000 }, { name, opts: keep });
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'could not register maintenance schedules; will try again');
+    }
   }
 
   async process(job: Job<unknown, unknown, MaintenanceJobName>): Promise<unknown> {
-    const name: MaintenanceJobName = job.name;
+    return this.metrics.track(MAINTENANCE_QUEUE, job.name, () => this.handle(job.name));
+  }
+
+  private async handle(name: MaintenanceJobName): Promise<unknown> {
     switch (name) {
       case 'CompactChangeLogs': {
         const { keepSeconds, keepCount } = this.config.changeLog;
@@ -47,6 +75,14 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       }
       case 'CollectGarbage':
         return this.gc.sweepAll();
+      case 'SweepOperations': {
+        const r = await this.sweeper.sweep();
+        return { examined: r.examined, requeued: r.requeued.length, failed: r.failed.length };
+      }
+      case 'ReconcileWorkspaces': {
+        const r = await this.reconciler.reconcile();
+        return { dropped: r.dropped.length, markedFailed: r.markedFailed.length, credentialsDeleted: r.credentialsDeleted, deferred: r.plan.deferred.length };
+      }
       default: {
         const unreachable: never = name;
         throw new Error(`no handler for maintenance job ${String(unreachable)}`);

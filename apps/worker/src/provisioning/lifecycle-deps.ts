@@ -6,6 +6,6 @@ export interface LifecycleDeps {
   schemas: Pick<WorkspaceSchemas, 'ensureRole' | 'ensureSchema' | 'applyDdl' | 'drop'>;
   storeFor(workspaceId: string): Pick<WorkspaceStore, 'get' | 'create'>;
   credentials: Pick<CredentialsService, 'issueForOperation' | 'revokeOthers' | 'revokeAll' | 'deleteAll'>;
-  progress: Pick<OperationProgress, 'setWorkspacePhase' | 'deleteWorkspaceRow'>;
+  progress: Pick<OperationProgress, 'setWorkspacePhase' | 'transitionWorkspacePhase' | 'workspacePhase' | 'deleteWorkspaceRow'>;
   smokeTest(workspaceId: string, token: string): Promise<void>;
 }

@@ -54,6 +54,34 @@ export class OperationProgress {
     );
   }
 
+  /**
+   * Moves the workspace to `to` only from one of `from` (compare-and-set), so a step never
+   * overwrites a phase someone else set meanwhile (a deletion requested mid-provisioning).
+   * Returns whether it changed and the phase found (null: the row is gone).
+   */
+  async transitionWorkspacePhase(
+    workspaceId: string,
+    from: WorkspacePhase[],
+    to: WorkspacePhase,
+    message = '',
+  ): Promise<{ changed: boolean; phase: WorkspacePhase | null }> {
+    const updated: { phase: WorkspacePhase }[] = await this.ds.query(
+      `UPDATE kplane.workspaces
+          SET phase = $2, message = $3, updated_at = now(),
+              ready_at = CASE WHEN $2 = 'Ready' THEN COALESCE(ready_at, now()) ELSE ready_at END
+        WHERE id = $1 AND phase = ANY($4::text[])
+        RETURNING phase`,
+      [workspaceId, to, message.slice(0, MAX_ERROR_LENGTH), from],
+    );
+    if (updated.length > 0) return { changed: true, phase: to };
+    return { changed: false, phase: await this.workspacePhase(workspaceId) };
+  }
+
+  async workspacePhase(workspaceId: string): Promise<WorkspacePhase | null> {
+    const rows: { phase: WorkspacePhase }[] = await this.ds.query(`SELECT phase FROM kplane.workspaces WHERE id = $1`, [workspaceId]);
+    return rows[0]?.phase ?? null;
+  }
+
   async deleteWorkspaceRow(workspaceId: string): Promise<void> {
     await this.ds.query(`DELETE FROM kplane.workspaces WHERE id = $1`, [workspaceId]);
   }

@@ -1,6 +1,6 @@
 /**
- * Who is calling. The admin may do everything; a tenant API key (a later issue) acts only
- * inside its own tenant, and other tenants look to it as if they did not exist.
+ * Who is calling. The admin may do everything; a tenant API key acts only inside its own
+ * tenant, and other tenants look to it as if they did not exist.
  */
 export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; apiKeyId: string };
 
@@ -13,4 +13,8 @@ export function principalId(principal: Principal): string {
 
 export function canSeeTenant(principal: Principal, tenantId: string): boolean {
   return principal.kind === 'admin' || principal.tenantId === tenantId;
+}
+
+export function isAdmin(principal: Principal): principal is { kind: 'admin' } {
+  return principal.kind === 'admin';
 }

@@ -1,7 +1,7 @@
 import type { OperationEntity } from '@kplane/control';
 import type { LifecycleDeps } from '../lifecycle-deps';
-import { runSteps, Step } from '../step';
-import { DEPROVISION_STEPS, PROVISION_STEPS, ROTATE_STEPS } from './provision.steps';
+import { runSteps, Step, TerminalStepError } from '../step';
+import { DEPROVISION_STEPS, PROVISION_STEPS, RESUME_STEPS, ROTATE_STEPS, SUSPEND_STEPS } from './provision.steps';
 
 /** An in-memory model of what the steps touch, to table-test idempotency and crash recovery. */
 function world() {
@@ -58,6 +58,13 @@ function world() {
     },
     progress: {
       setWorkspacePhase: async (_id, phase) => void (state.phase = phase),
+      transitionWorkspacePhase: async (_id, from, to) => {
+        if (!state.workspaceRow) return { changed: false, phase: null };
+        if (!from.includes(state.phase as never)) return { changed: false, phase: state.phase as never };
+        state.phase = to;
+        return { changed: true, phase: to };
+      },
+      workspacePhase: async () => (state.workspaceRow ? (state.phase as never) : null),
       deleteWorkspaceRow: async () => void (state.workspaceRow = false),
     },
     smokeTest: async (_id, token) => {
@@ -131,5 +138,58 @@ describe('provisioning steps', () => {
     const live = [...state.tokens.values()].filter((t) => !t.revoked);
     expect(live).toEqual([{ op: 'op-3', revoked: false }]);
     expect(state.tokens.size).toBe(2);
+  });
+
+  it('provisioning a workspace already being deleted stops before creating anything', async () => {
+    const { state, deps } = world();
+    state.phase = 'Deleting';
+    const err = await run(PROVISION_STEPS, deps).catch((e) => e);
+    expect(err).toBeInstanceOf(TerminalStepError);
+    expect(err.message).toContain('being deleted');
+    expect(state.roles.size + state.schemas.size + state.tokens.size).toBe(0);
+    expect(state.phase).toBe('Deleting');
+  });
+
+  it('provisioning whose row is gone (tenant deleted) stops with a clear message', async () => {
+    const { state, deps } = world();
+    state.workspaceRow = false;
+    await expect(run(PROVISION_STEPS, deps)).rejects.toThrow('no longer exists');
+    expect(state.roles.size).toBe(0);
+  });
+
+  it('a deletion requested mid-provisioning is never overwritten by Ready; the deprovision cleans up', async () => {
+    const { state, deps } = world();
+    const steps = PROVISION_STEPS.map((s) => (s.name === 'bootstrap-objects' ? { ...s, run: async (c: never) => (await s.run(c), void (state.phase = 'Deleting')) } : s));
+    await expect(run(steps, deps)).rejects.toThrow(TerminalStepError);
+    expect(state.phase).toBe('Deleting');
+    await run(DEPROVISION_STEPS, deps, 'op-2');
+    expect(state.roles.size + state.schemas.size + state.tokens.size).toBe(0);
+  });
+
+  it('a Failed workspace can be provisioned again', async () => {
+    const { state, deps } = world();
+    state.phase = 'Failed';
+    await run(PROVISION_STEPS, deps);
+    expect(state.phase).toBe('Ready');
+  });
+
+  it('suspend and resume only move between Ready and Suspended', async () => {
+    const { state, deps } = world();
+    await run(PROVISION_STEPS, deps);
+    await run(SUSPEND_STEPS, deps, 'op-s');
+    await run(SUSPEND_STEPS, deps, 'op-s');
+    expect(state.phase).toBe('Suspended');
+    await run(RESUME_STEPS, deps, 'op-r');
+    expect(state.phase).toBe('Ready');
+    state.phase = 'Deleting';
+    await expect(run(SUSPEND_STEPS, deps, 'op-s2')).rejects.toThrow(TerminalStepError);
+    await expect(run(ROTATE_STEPS, deps, 'op-rot')).rejects.toThrow('rotation stopped');
+  });
+
+  it('calls the checkpoint before every step, in order', async () => {
+    const { deps } = world();
+    const seen: string[] = [];
+    await runSteps(PROVISION_STEPS, { operation: op('op-1'), workspaceId: 'ws', deps, log: () => undefined, checkpoint: async (s) => void seen.push(s) });
+    expect(seen).toEqual(PROVISION_STEPS.map((s) => s.name));
   });
 });

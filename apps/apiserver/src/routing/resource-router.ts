@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WorkspaceAccess } from '@kplane/control';
+import { methodNotAllowed, parseBoolParam } from '@kplane/kube';
+import { finalizeCrd, finalizeNamespace, WorkspaceStore } from '@kplane/store';
+import { deleteCollection, deleteObject, DeletionFollowUp } from '../handlers/delete.handler';
+import { completeForegroundDeletion } from '../handlers/dependents';
+import { notFoundResource } from '../handlers/discovery.handler';
+import { getObject, listObjects } from '../handlers/read.handler';
+import { ResourceRequest } from '../handlers/request-context';
+import { getScale, patchScale, replaceScale } from '../handlers/scale.handler';
+import { watchObjects } from '../handlers/watch.handler';
+import { createObject, patchObject, replaceObject } from '../handlers/write.handler';
+import { ApiRegistry, CRD_STORAGE_KEY, lookupResource, WorkspaceApi } from '../registry/api-registry';
+import { crdBehaviour } from '../registry/crd-behaviour';
+import { builtinBehaviour, customBehaviour } from '../registry/resource-behaviour';
+import type { KubePath } from './request-path';
+import type { KubeServerDeps } from '../server';
+
+/** Resolves the resource type (built-in or custom) and dispatches on verb and subresource. */
+export async function routeResource(
+  deps: KubeServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  access: WorkspaceAccess,
+  path: Extract<KubePath, { kind: 'resource' }>,
+): Promise<void> {
+  const workspaceId = access.workspaceId;
+  const store = new WorkspaceStore(deps.poolFor(access.shard), workspaceId);
+  const builtinGroup = lookupResource(null, path.group, path.version, path.resource);
+  const isCrd = builtinGroup && `${builtinGroup.rt.resource}.${builtinGroup.rt.group}` === CRD_STORAGE_KEY;
+  // The registry (one indexed query) is needed for custom resources and for CRD writes only.
+  const api: WorkspaceApi | null = !builtinGroup || isCrd ? await deps.registry.forWorkspace(workspaceId, store) : null;
+  const found = builtinGroup ?? lookupResource(api, path.group, path.version, path.resource);
+  if (!found || (!found.rt.namespaced && path.namespace !== undefined)) throw notFoundResource();
+  const { rt, custom } = found;
+  if (path.subresource && !(rt.subresources as string[]).includes(path.subresource)) throw notFoundResource();
+
+  const background = (what: string, work: () => Promise<unknown>) => {
+    work().catch((err) => deps.logger.warn({ workspaceId, err: (err as Error).message }, `${what} failed; the worker's sweep will finish it`));
+  };
+  const followUp: DeletionFollowUp = {
+    namespaceTerminating: (ns) => background('namespace finalization', () => finalizeNamespace(store, ns)),
+    crdTerminating: (name) => background('custom resource cleanup', () => finalizeCrd(store, name)),
+    collectGarbage: () => background('garbage collection', () => store.collectGarbage()),
+    foreground: (owner) => background('foreground deletion', () => completeForegroundDeletion(store, rt, owner)),
+  };
+  const behaviour = custom ? customBehaviour(custom, api!) : isCrd ? crdBehaviour(rt, api!, store) : builtinBehaviour(rt);
+  const r: ResourceRequest = {
+    req,
+    res,
+    query: url.searchParams,
+    workspaceId,
+    store,
+    rt,
+    namespace: path.namespace,
+    name: path.name,
+    subresource: path.subresource,
+    followUp,
+    behaviour,
+    custom,
+  };
+  const method = req.method ?? 'GET';
+  if (!path.name) {
+    if (method === 'GET') {
+      if (parseBoolParam(url.searchParams.get('watch') ?? undefined)) return watchObjects(r, deps.hubFor(access.shard), deps.watchLimits);
+      return listObjects(r);
+    }
+    if (method === 'POST') return createObject(r);
+    if (method === 'DELETE') return deleteCollection(r, followUp);
+    throw methodNotAllowed();
+  }
+  if (path.subresource === 'scale') {
+    if (method === 'GET') return getScale(r);
+    if (method === 'PUT') return replaceScale(r);
+    if (method === 'PATCH') return patchScale(r);
+    throw methodNotAllowed();
+  }
+  switch (method) {
+    case 'GET':
+      return getObject(r);
+    case 'PUT':
+      return replaceObject(r);
+    case 'PATCH':
+      return patchObject(r);
+    case 'DELETE':
+      if (path.subresource) throw methodNotAllowed();
+      return deleteObject(r, followUp);
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+export { ApiRegistry };

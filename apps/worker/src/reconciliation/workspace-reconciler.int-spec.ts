@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { controlDataSourceOptions, migrateControlSchema, OperationProgress, ReconciliationRepository } from '@kplane/control';
+import { WorkspaceSchemas, workspaceSchemaName } from '@kplane/store';
+import { createTestDatabase, dropWorkspaceRoles, TestDatabase } from '@kplane/testing';
+import type { PinoLogger } from 'nestjs-pino';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { WorkspaceLocks } from '../lifecycle/workspace-lock';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import type { WorkerConfig } from '../worker-config';
+import { WorkspaceReconciler } from './workspace-reconciler';
+
+/** Reconciliation against a real PostgreSQL: drift is created by hand, then repaired. */
+describe('WorkspaceReconciler', () => {
+  let db: TestDatabase;
+  let other: TestDatabase;
+  let ds: DataSource;
+  let pool: Pool;
+  let otherPool: Pool;
+  const logger = { setContext: () => undefined, warn: () => undefined, info: () => undefined } as unknown as PinoLogger;
+  const tenantId = randomUUID();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    other = await createTestDatabase();
+    await migrateControlSchema(db.url);
+    ds = await new DataSource(controlDataSourceOptions(db.url)).initialize();
+    pool = new Pool({ connectionString: db.url, max: 4 });
+    otherPool = new Pool({ connectionString: other.url, max: 2 });
+    await ds.query(`INSERT INTO kplane.tenants (id, name, phase, quota) VALUES ($1, 'acme', 'Active', '{}')`, [tenantId]);
+  });
+
+  afterAll(async () => {
+    await dropWorkspaceRoles(db.url);
+    await ds?.destroy();
+    await pool?.end();
+    await otherPool?.end();
+    await db?.drop();
+    await other?.drop();
+  });
+
+  const workspace = async (phase: string, opStatus: string | null, opAgeSeconds = 3600) => {
+    const id = randomUUID();
+    if (phase !== 'none') {
+      await ds.query(`INSERT INTO kplane.workspaces (id, tenant_id, name, phase, shard) VALUES ($1, $2, $3, $4, 'default')`, [id, tenantId, `w-${id.slice(0, 8)}`, phase]);
+    }
+    if (opStatus) {
+      await ds.query(
+        `INSERT INTO kplane.operations (id, type, tenant_id, tenant_name, workspace_id, workspace_name, status, created_at, updated_at)
+         VALUES ($1, 'ProvisionWorkspace', $2, 'acme', $3, 'w', $4, now() - make_interval(secs => $5), now() - make_interval(secs => $5))`,
+        [randomUUID(), tenantId, id, opStatus, opAgeSeconds],
+      );
+    }
+    return id;
+  };
+
+  const exists = (id: string) => new WorkspaceSchemas(pool).exists(id);
+
+  it('drops orphans, spares what is in flight or recent or foreign, fails Ready workspaces without a schema, removes stale credentials', async () => {
+    const schemas = new WorkspaceSchemas(pool);
+    const healthy = await workspace('Ready', 'Succeeded');
+    const orphan = await workspace('none', 'Succeeded');
+    const noHistory = await workspace('none', null);
+    const inFlight = await workspace('none', 'Running');
+    const recent = await workspace('none', 'Succeeded', 5);
+    const missing = await workspace('Ready', 'Succeeded');
+    for (const id of [healthy, orphan, noHistory, inFlight, recent]) {
+      await schemas.ensureRole(id);
+      await schemas.ensureSchema(id);
+    }
+    const roleOnly = await workspace('none', 'Succeeded');
+    await schemas.ensureRole(roleOnly);
+    // A workspace of another control database on the same server: its role must survive.
+    const foreign = randomUUID();
+    await new WorkspaceSchemas(otherPool).ensureRole(foreign);
+    await new WorkspaceSchemas(otherPool).ensureSchema(foreign);
+    await ds.query(
+      `INSERT INTO kplane.credentials (id, workspace_id, operation_id, token_hash, token_encrypted) VALUES ($1, $2, $3, 'h1', 'e1'), ($4, $5, $6, 'h2', 'e2')`,
+      [randomUUID(), orphan, randomUUID(), randomUUID(), healthy, randomUUID()],
+    );
+
+    const config = { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig;
+    const metrics = new WorkerMetrics();
+    const reconciler = new WorkspaceReconciler(config, pool, new WorkspaceLocks(db.url), new ReconciliationRepository(ds), new OperationProgress(ds), metrics, logger);
+    try {
+      const result = await reconciler.reconcile();
+      expect(result.failed).toEqual([]);
+      expect(new Set(result.dropped)).toEqual(new Set([orphan, noHistory, roleOnly]));
+      expect(result.markedFailed).toEqual([missing]);
+      expect(result.credentialsDeleted).toBe(1);
+      expect(result.plan.deferred.sort()).toEqual([inFlight, recent].sort());
+
+      for (const id of [orphan, noHistory, roleOnly]) expect(await exists(id)).toEqual({ schema: false, role: false });
+      for (const id of [healthy, inFlight, recent]) expect(await exists(id)).toEqual({ schema: true, role: true });
+      expect(await new WorkspaceSchemas(otherPool).exists(foreign)).toEqual({ schema: true, role: true });
+      const [row] = await ds.query(`SELECT phase, message FROM kplane.workspaces WHERE id = $1`, [missing]);
+      expect(row.phase).toBe('Failed');
+      expect(row.message).toContain(`${workspaceSchemaName(missing)} is missing`);
+
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/kplane_reconcile_orphan_schemas\{app="worker"\} 2/);
+      expect(text).toMatch(/kplane_reconcile_orphan_roles\{app="worker"\} 3/);
+      expect(text).toMatch(/kplane_reconcile_missing_schemas\{app="worker"\} 1/);
+
+      // A second run finds nothing left to repair.
+      const again = await reconciler.reconcile();
+      expect([again.dropped, again.markedFailed, again.credentialsDeleted]).toEqual([[], [], 0]);
+    } finally {
+      const s = new WorkspaceSchemas(otherPool);
+      await s.drop(foreign);
+    }
+  });
+
+  it('skips a workspace whose lifecycle lock is held', async () => {
+    const locks = new WorkspaceLocks(db.url);
+    const orphan = await workspace('none', 'Succeeded');
+    await new WorkspaceSchemas(pool).ensureRole(orphan);
+    await new WorkspaceSchemas(pool).ensureSchema(orphan);
+    const held = await locks.tryAcquire(orphan);
+    expect(held).not.toBeNull();
+    expect(await locks.tryAcquire(orphan)).toBeNull();
+    const reconciler = new WorkspaceReconciler(
+      { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig,
+      pool,
+      locks,
+      new ReconciliationRepository(ds),
+      new OperationProgress(ds),
+      new WorkerMetrics(),
+      logger,
+    );
+    expect((await reconciler.reconcile()).skipped).toContain(orphan);
+    await held!.release();
+    expect((await reconciler.reconcile()).dropped).toContain(orphan);
+  });
+});
