@@ -91,12 +91,20 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     PORT: String(port),
     APISERVER_PORT: String(apiserverPort),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    // The management API's per-client rate limit (default 20/s) would turn "50 workspaces at
+    // once" into a measurement of the limiter; the bench is the only client.
+    KPLANE_API_RATE_LIMIT_PER_SECOND: '100000',
+    KPLANE_API_RATE_LIMIT_BURST: '100000',
     ...extraEnv,
   };
   let output = '';
   const children = new Map<string, ChildProcess>();
+  // BENCH_CPU_PROF=1: the apiserver runs under `node --cpu-prof`; the .cpuprofile is written to
+  // bench/results/profiles/ when it exits (SIGTERM -> graceful shutdown -> process.exit).
+  const profileDir = join(REPO_ROOT, 'bench', 'results', 'profiles');
+  const nodeArgs = (app: string) => (process.env.BENCH_CPU_PROF === '1' && app === 'apiserver' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const start = (app: 'api' | 'apiserver' | 'worker') => {
-    const child = spawn(process.execPath, [join(DIST_ROOT, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs(app), join(DIST_ROOT, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tag = (chunk: Buffer) => (output = (output + chunk.toString().split('\n').filter(Boolean).map((l) => `[${app}] ${l}\n`).join('')).slice(-200_000));
     child.stdout!.on('data', tag);
     child.stderr!.on('data', tag);

@@ -15,7 +15,7 @@ export interface BenchWorkspace {
   provisionMs: number;
 }
 
-async function adminApi(p: BenchPlatform, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function adminApi(p: BenchPlatform, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${p.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${p.adminToken}`, 'content-type': 'application/json' },
@@ -26,29 +26,37 @@ async function adminApi(p: BenchPlatform, method: string, path: string, body?: u
   return { status: res.status, body: json };
 }
 
-export async function provisionWorkspace(p: BenchPlatform, tenant: string, name: string): Promise<BenchWorkspace> {
+export async function ensureTenant(p: BenchPlatform, tenant: string): Promise<void> {
   const t = await adminApi(p, 'POST', '/v1/tenants', { name: tenant });
   if (t.status !== 201 && t.status !== 409) throw new Error(`tenant create: ${t.status} ${JSON.stringify(t.body)}`);
-  const started = Date.now();
-  const created = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
-  if (created.status !== 202) throw new Error(`workspace create: ${created.status} ${JSON.stringify(created.body)}`);
-  const ready = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=90`);
-  if (ready.body?.phase !== 'Ready') throw new Error(`workspace ${name} is ${ready.body?.phase}: ${ready.body?.message}\n${p.logs().slice(-4000)}`);
-  const provisionMs = Date.now() - started;
+}
+
+/** The workspace's kubeconfig turned into a BenchWorkspace (endpoint, token, CA, keep-alive agent). */
+export async function workspaceAccess(p: BenchPlatform, tenant: string, name: string, id: string, provisionMs: number, maxSockets = 16): Promise<BenchWorkspace> {
   const kc = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}/kubeconfig`);
   if (kc.status !== 200) throw new Error(`kubeconfig: ${kc.status}`);
   const parsed = yaml.load(kc.body as string) as any;
   const caPem = Buffer.from(parsed.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
   return {
-    id: created.body.workspace.id,
+    id,
     tenant,
     name,
     endpoint: parsed.clusters[0].cluster.server,
     token: parsed.users[0].user.token,
     caPem,
-    agent: new Agent({ keepAlive: true, maxSockets: 16, ca: caPem }),
+    agent: new Agent({ keepAlive: true, maxSockets, ca: caPem }),
     provisionMs,
   };
+}
+
+export async function provisionWorkspace(p: BenchPlatform, tenant: string, name: string, maxSockets = 16): Promise<BenchWorkspace> {
+  await ensureTenant(p, tenant);
+  const started = Date.now();
+  const created = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
+  if (created.status !== 202) throw new Error(`workspace create: ${created.status} ${JSON.stringify(created.body)}`);
+  const ready = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=90`);
+  if (ready.body?.phase !== 'Ready') throw new Error(`workspace ${name} is ${ready.body?.phase}: ${ready.body?.message}\n${p.logs().slice(-4000)}`);
+  return workspaceAccess(p, tenant, name, created.body.workspace.id, Date.now() - started, maxSockets);
 }
 
 export interface KubeResponse {
@@ -58,7 +66,12 @@ export interface KubeResponse {
 }
 
 /** One HTTPS request; `parse: false` skips JSON.parse (for timing large lists). */
-export function kubeRequest(ws: BenchWorkspace, method: string, path: string, opts: { body?: unknown; parse?: boolean } = {}): Promise<KubeResponse> {
+export function kubeRequest(
+  ws: BenchWorkspace,
+  method: string,
+  path: string,
+  opts: { body?: unknown; parse?: boolean; contentType?: string } = {},
+): Promise<KubeResponse> {
   const url = new URL(ws.endpoint + path);
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((done, fail) => {
@@ -72,7 +85,7 @@ export function kubeRequest(ws: BenchWorkspace, method: string, path: string, op
         headers: {
           accept: 'application/json',
           authorization: `Bearer ${ws.token}`,
-          ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(payload !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
         },
       },
       (res) => {

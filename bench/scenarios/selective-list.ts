@@ -1,43 +1,100 @@
-// selective-list: one namespace with BENCH_OBJECTS configmaps (default 100,000), 100 of which
-// carry tier=gold; measures selective lists (label, field), a first page (limit=500) and the
-// full list over HTTPS, plus the apiserver's resident memory.
+// selective-list: for each N in BENCH_SIZES (default 10,000 and 100,000; 1,000,000 added with
+// BENCH_MAX_OBJECTS=1000000), one workspace with N configmaps, 100 of them labelled tier=gold
+// and kept in namespace bench-gold, the rest in namespace bench. Cluster-wide lists by label and
+// by field selector matching 100 and 1 objects, a first page and (up to BENCH_FULL_LIST_MAX) the
+// full list, over HTTPS; API-server memory at each N.
 //
-// Seeding goes straight to the workspace schema through WorkspaceStore.create (bounded
-// concurrency) — not through HTTP — so that 100k objects load in about a minute; the objects
-// are clones of one created over HTTP, with the same field values the apiserver would compute.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { findResourceByKind, fieldValuesOf, storageKey } from '@kplane/kube';
-import { WorkspaceStore, workspaceSchemaName } from '@kplane/store';
-import { Pool } from 'pg';
-import { runAutocannon, AutocannonSummary } from '../lib/load';
-import { latencyStats, LatencyStats, rssMiB, table } from '../lib/stats';
+// Seeding is by SQL (bench/lib/bulk-seed.ts): one configmap is created over HTTP and cloned N-1
+// times with INSERT ... SELECT FROM generate_series under the workspace role (about 10-20k
+// rows/s here, against ~600/s through WorkspaceStore.create).
+import { randomBytes } from 'node:crypto';
+import { bulkClone } from '../lib/bulk-seed';
+import { AutocannonSummary, runAutocannon } from '../lib/load';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../lib/scenario';
+import { hwmMiB, latencyStats, LatencyStats, rssMiB, table } from '../lib/stats';
+import { adminPool, envFlag, envInt, envIntList, expectOk } from '../lib/util';
 import { BenchWorkspace, kubeRequest, provisionWorkspace } from '../lib/workspace';
 
-const NAMESPACE = 'bench';
-const GOLD = 100;
+export const GOLD = 100;
+export const cmName = (i: number) => `cm-${String(i).padStart(7, '0')}`;
 
-function envInt(name: string, def: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
+/** N values: BENCH_SIZES, else 10k and 100k, plus 1M when BENCH_MAX_OBJECTS allows it. */
+export function selectiveSizes(): number[] {
+  const max = envInt('BENCH_MAX_OBJECTS', 100_000);
+  const sizes = envIntList('BENCH_SIZES', [10_000, 100_000, 1_000_000]);
+  return sizes.filter((n) => n <= max);
 }
 
-const cmName = (i: number) => `cm-${String(i).padStart(6, '0')}`;
-
-interface Case {
+export interface SelectiveCase {
   name: string;
   path: string;
-  sequential: number;
-  warmup: number;
-  autocannon: boolean;
-  /** Checks the response of one (parsed) call; returns the item count. */
-  check(body: any): number;
+  expect: number;
+  /** etcd baseline: the same filter applied in the client to decoded objects. */
+  filter?: (o: any) => boolean;
+  ns?: string;
 }
 
-interface CaseResult {
+export function selectiveCases(n: number): SelectiveCase[] {
+  const goldEvery = Math.floor(n / GOLD);
+  let one = Math.floor(n / 2) + 1;
+  if (one % goldEvery === 0) one++;
+  const name = cmName(one);
+  const b = '/api/v1/configmaps';
+  return [
+    { name: 'label tier=gold (100)', path: `${b}?labelSelector=${encodeURIComponent('tier=gold')}`, expect: GOLD, filter: (o) => o.metadata.labels?.tier === 'gold' },
+    { name: `label idx=${one} (1)`, path: `${b}?labelSelector=${encodeURIComponent(`idx=${one}`)}`, expect: 1, filter: (o) => o.metadata.labels?.idx === String(one) },
+    {
+      name: 'field metadata.namespace=bench-gold (100)',
+      path: `${b}?fieldSelector=${encodeURIComponent('metadata.namespace=bench-gold')}`,
+      expect: GOLD,
+      filter: (o) => o.metadata.namespace === 'bench-gold',
+    },
+    { name: `field metadata.name=${name} (1)`, path: `${b}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`, expect: 1, filter: (o) => o.metadata.name === name },
+  ];
+}
+
+export interface SelectiveWorkspace {
+  n: number;
+  ws: BenchWorkspace;
+  seedMs: number;
+}
+
+/** A workspace with N configmaps as described above. */
+export async function seedSelective(ctx: ScenarioContext, n: number): Promise<SelectiveWorkspace> {
+  const ws = await provisionWorkspace(ctx.platform, `bench-${randomBytes(3).toString('hex')}`, `selective-${n}`);
+  for (const ns of ['bench', 'bench-gold']) await expectOk(ws, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  // Object 0 goes through HTTP (a gold one); its stored row is the template of the rest.
+  await expectOk(ws, 'POST', '/api/v1/namespaces/bench-gold/configmaps', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: cmName(0), namespace: 'bench-gold', labels: { app: 'bench', tier: 'gold', idx: '0' } },
+    data: { 'config.yaml': `key: ${randomBytes(48).toString('hex')}\n`, mode: 'bench' },
+  });
+  const goldEvery = Math.floor(n / GOLD);
+  const isGold = `(g.i % ${goldEvery} = 0)`;
+  const pool = adminPool(ctx.platform);
+  try {
+    ctx.log(`  seeding ${n} configmaps by SQL (workspace ${ws.id})`);
+    const r = await bulkClone(pool, ws.id, {
+      resource: 'configmaps',
+      namespace: 'bench-gold',
+      name: cmName(0),
+      from: 1,
+      to: n,
+      nameExpr: `'cm-' || lpad(g.i::text, 7, '0')`,
+      namespaceExpr: `CASE WHEN ${isGold} THEN 'bench-gold' ELSE 'bench' END`,
+      labelsExpr: `jsonb_build_object('app', 'bench', 'tier', CASE WHEN ${isGold} THEN 'gold' ELSE 'silver' END, 'idx', g.i::text)`,
+      bodyExpr: `jsonb_set(t.body, '{data,config.yaml}', to_jsonb('key: ' || md5(g.i::text) || md5((g.i + 1)::text) || E'\\n'))`,
+      onProgress: (d) => (d % 200_000 === 0 ? ctx.log(`    ${d + 1}/${n}`) : undefined),
+    });
+    ctx.log(`  seeded ${n} in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.rows / (r.ms / 1000))}/s)`);
+    return { n, ws, seedMs: r.ms };
+  } finally {
+    await pool.end();
+  }
+}
+
+export interface Measured {
   name: string;
   path: string;
   items: number;
@@ -46,219 +103,119 @@ interface CaseResult {
   autocannon?: AutocannonSummary;
 }
 
-async function expectOk(ws: BenchWorkspace, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await kubeRequest(ws, method, path, { body });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
-  return r.body;
-}
-
-async function seed(ctx: ScenarioContext, ws: BenchWorkspace, objects: number, goldEvery: number, concurrency: number): Promise<{ ms: number; perSecond: number }> {
-  // Object 0 goes through HTTP; its stored form is the template for the rest.
-  const template = await expectOk(ws, 'POST', `/api/v1/namespaces/${NAMESPACE}/configmaps`, {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: cmName(0), namespace: NAMESPACE, labels: { app: 'bench', tier: 'gold', idx: '0' } },
-    data: { 'config.yaml': `key: ${randomBytes(48).toString('hex')}\n`, mode: 'bench' },
-  });
-  const rt = findResourceByKind('', 'v1', 'ConfigMap');
-  if (!rt) throw new Error('ConfigMap resource type not found');
-  const resource = storageKey(rt);
-  const pool = new Pool({ connectionString: ctx.platform.databaseUrl, max: concurrency, application_name: 'kplane-bench-seed' });
-  pool.on('error', () => undefined);
-  const store = new WorkspaceStore(pool, ws.id);
-  const started = Date.now();
-  let next = 1;
-  let done = 1;
-  let lastLog = Date.now();
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= objects) return;
-      const obj = structuredClone(template);
-      delete obj.metadata.resourceVersion;
-      obj.metadata.name = cmName(i);
-      obj.metadata.uid = randomUUID();
-      obj.metadata.labels = { app: 'bench', tier: i % goldEvery === 0 ? 'gold' : 'silver', idx: String(i) };
-      obj.data = { 'config.yaml': `key: ${randomBytes(48).toString('hex')}\n`, mode: 'bench' };
-      await store.create(resource, obj, fieldValuesOf(rt, obj));
-      done++;
-      if (Date.now() - lastLog > 10_000) {
-        lastLog = Date.now();
-        ctx.log(`  seeded ${done}/${objects} (${Math.round(done / ((Date.now() - started) / 1000))}/s)`);
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    // Fresh planner statistics (autovacuum would get there too, a little later).
-    await pool.query(`ANALYZE "${workspaceSchemaName(ws.id)}".objects`);
-  } finally {
-    await pool.end();
-  }
-  const ms = Date.now() - started;
-  return { ms, perSecond: Math.round((objects - 1) / (ms / 1000)) };
-}
-
-async function measure(ctx: ScenarioContext, ws: BenchWorkspace, c: Case, autocannonSeconds: number): Promise<CaseResult> {
-  const first = await kubeRequest(ws, 'GET', c.path);
-  if (first.status !== 200) throw new Error(`GET ${c.path}: ${first.status} ${String(JSON.stringify(first.body)).slice(0, 500)}`);
-  const items = c.check(first.body);
-  for (let i = 0; i < c.warmup; i++) await kubeRequest(ws, 'GET', c.path, { parse: false });
+/** Sequential latency of GET `path` (after a check of the first answer and warm-up). */
+export async function measureGet(ws: BenchWorkspace, name: string, path: string, expect: number | undefined, sequential: number, warmup: number): Promise<Measured> {
+  const first = await kubeRequest(ws, 'GET', path);
+  if (first.status !== 200 || !Array.isArray(first.body?.items)) throw new Error(`GET ${path}: ${first.status} ${String(JSON.stringify(first.body)).slice(0, 400)}`);
+  if (expect !== undefined && first.body.items.length !== expect) throw new Error(`GET ${path}: expected ${expect} items, got ${first.body.items.length}`);
+  for (let i = 0; i < warmup; i++) await kubeRequest(ws, 'GET', path, { parse: false });
   const samples: number[] = [];
-  for (let i = 0; i < c.sequential; i++) {
+  for (let i = 0; i < sequential; i++) {
     const t = process.hrtime.bigint();
-    const r = await kubeRequest(ws, 'GET', c.path, { parse: false });
+    const r = await kubeRequest(ws, 'GET', path, { parse: false });
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
-    if (r.status !== 200) throw new Error(`GET ${c.path}: ${r.status}`);
+    if (r.status !== 200) throw new Error(`GET ${path}: ${r.status}`);
   }
-  const latency = latencyStats(samples);
-  ctx.log(`  ${c.name}: ${items} items, ${first.bytes} B, median ${latency.medianMs} ms, p95 ${latency.p95Ms} ms (n=${latency.n})`);
-  const result: CaseResult = { name: c.name, path: c.path, items, bytes: first.bytes, latency };
-  if (c.autocannon) {
-    result.autocannon = await runAutocannon({ url: ws.endpoint + c.path, token: ws.token, caPem: ws.caPem, connections: 8, durationSeconds: autocannonSeconds });
-    ctx.log(`  ${c.name}: autocannon c=8 ${autocannonSeconds}s: ${result.autocannon.requestsPerSecond} req/s, p50 ${result.autocannon.latencyP50Ms} ms, p99 ${result.autocannon.latencyP99Ms} ms`);
-  }
-  return result;
+  return { name, path, items: first.body.items.length, bytes: first.bytes, latency: latencyStats(samples) };
 }
 
-function itemsOf(body: any): any[] {
-  if (!body || !Array.isArray(body.items)) throw new Error(`not a list: ${String(JSON.stringify(body)).slice(0, 300)}`);
-  return body.items;
+export interface SelectiveRun {
+  n: number;
+  seedMs: number;
+  ws: BenchWorkspace;
+  results: Measured[];
+  memory: { afterSeedingMiB: number; afterSelectiveMiB: number; afterFullListMiB?: number; peakMiB: number };
+}
+
+/** Filled by selective-list; client-side-baseline reuses it when both run in one invocation. */
+export const selectiveRuns = new Map<number, SelectiveRun>();
+
+export async function runSelectiveAt(ctx: ScenarioContext, n: number, o: { sequential: number; autocannonSeconds: number; full: boolean }): Promise<SelectiveRun> {
+  const pid = ctx.platform.pid('apiserver');
+  const seeded = await seedSelective(ctx, n);
+  const ws = seeded.ws;
+  const memory: SelectiveRun['memory'] = { afterSeedingMiB: rssMiB(pid), afterSelectiveMiB: 0, peakMiB: 0 };
+  const results: Measured[] = [];
+  for (const c of selectiveCases(n)) {
+    const m = await measureGet(ws, c.name, c.path, c.expect, o.sequential, 20);
+    if (o.autocannonSeconds > 0 && (c.expect === GOLD || c.name.startsWith('field metadata.name'))) {
+      m.autocannon = await runAutocannon({ url: ws.endpoint + c.path, token: ws.token, caPem: ws.caPem, connections: 8, durationSeconds: o.autocannonSeconds });
+    }
+    ctx.log(`  N=${n} ${c.name}: p50 ${m.latency.medianMs} ms, p95 ${m.latency.p95Ms} ms${m.autocannon ? `, ${m.autocannon.requestsPerSecond} req/s (c=8)` : ''}`);
+    results.push(m);
+  }
+  const page = await measureGet(ws, 'first page limit=500 (namespace bench)', '/api/v1/namespaces/bench/configmaps?limit=500', Math.min(500, n - GOLD), o.sequential, 20);
+  results.push(page);
+  memory.afterSelectiveMiB = rssMiB(pid);
+  if (o.full) {
+    const full = await measureGet(ws, 'full list, no limit (all namespaces)', '/api/v1/configmaps', n, envInt('BENCH_FULL_LIST_RUNS', 3), 1);
+    results.push(full);
+    ctx.log(`  N=${n} full list: p50 ${full.latency.medianMs} ms (${full.bytes} B)`);
+    memory.afterFullListMiB = rssMiB(pid);
+  }
+  memory.peakMiB = hwmMiB(pid);
+  const run = { n, seedMs: seeded.seedMs, ws, results, memory };
+  selectiveRuns.set(n, run);
+  return run;
 }
 
 export const selectiveList: Scenario = {
   name: 'selective-list',
-  description: 'Selective (label/field) lists, a first page and the full list of one namespace with BENCH_OBJECTS configmaps',
+  description: 'Cluster-wide label/field-selector lists matching 100 and 1 of N configmaps (N = BENCH_SIZES up to BENCH_MAX_OBJECTS), first page, full list, apiserver memory',
   async run(ctx): Promise<ScenarioResult> {
-    const objects = envInt('BENCH_OBJECTS', 100_000);
-    const concurrency = envInt('BENCH_SEED_CONCURRENCY', 16);
+    const sizes = selectiveSizes();
     const sequential = envInt('BENCH_SEQUENTIAL', 200);
-    const autocannonSeconds = envInt('BENCH_AUTOCANNON_SECONDS', 10);
-    const fullRuns = envInt('BENCH_FULL_LIST_RUNS', 3);
-    const gold = Math.min(GOLD, objects);
-    const goldEvery = Math.floor(objects / gold);
-    const apiserverPid = ctx.platform.pid('apiserver');
+    const autocannonSeconds = process.env.BENCH_AUTOCANNON_SECONDS === '0' ? 0 : envInt('BENCH_AUTOCANNON_SECONDS', 5);
+    const fullMax = envInt('BENCH_FULL_LIST_MAX', 100_000);
+    const runs: SelectiveRun[] = [];
+    for (const n of sizes) runs.push(await runSelectiveAt(ctx, n, { sequential, autocannonSeconds, full: n <= fullMax && !envFlag('BENCH_SKIP_FULL_LIST') }));
 
-    const ws = await provisionWorkspace(ctx.platform, `bench-${randomBytes(3).toString('hex')}`, 'selective-list');
-    ctx.log(`workspace ${ws.id} ready in ${ws.provisionMs} ms`);
-    await expectOk(ws, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-    await expectOk(ws, 'GET', `/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=tier%3Dgold`);
-    const memory: Record<string, number> = { beforeSeedingMiB: rssMiB(apiserverPid) };
-
-    ctx.log(`seeding ${objects} configmaps (${gold} with tier=gold) through WorkspaceStore.create, concurrency ${concurrency}`);
-    const seeding = await seed(ctx, ws, objects, goldEvery, concurrency);
-    ctx.log(`seeded in ${(seeding.ms / 1000).toFixed(1)} s (${seeding.perSecond}/s)`);
-    memory.afterSeedingMiB = rssMiB(apiserverPid);
-
-    const base = `/api/v1/namespaces/${NAMESPACE}/configmaps`;
-    const one = cmName(Math.floor(objects / 2));
-    const cases: Case[] = [
-      {
-        name: 'labelSelector tier=gold',
-        path: `${base}?labelSelector=${encodeURIComponent('tier=gold')}`,
-        sequential,
-        warmup: 20,
-        autocannon: true,
-        check: (b) => {
-          const items = itemsOf(b);
-          if (items.length !== gold || items.some((i) => i.metadata.labels?.tier !== 'gold')) throw new Error(`expected ${gold} gold configmaps, got ${items.length}`);
-          return items.length;
-        },
-      },
-      {
-        name: `fieldSelector metadata.name=${one}`,
-        path: `${base}?fieldSelector=${encodeURIComponent(`metadata.name=${one}`)}`,
-        sequential,
-        warmup: 20,
-        autocannon: true,
-        check: (b) => {
-          const items = itemsOf(b);
-          if (items.length !== 1 || items[0].metadata.name !== one) throw new Error(`expected exactly ${one}, got ${items.length} items`);
-          return items.length;
-        },
-      },
-      {
-        name: 'full list limit=500 (first page)',
-        path: `${base}?limit=500`,
-        sequential,
-        warmup: 20,
-        autocannon: true,
-        check: (b) => {
-          const items = itemsOf(b);
-          const want = Math.min(500, objects);
-          if (items.length !== want) throw new Error(`expected ${want} items, got ${items.length}`);
-          if (objects > 500 && !b.metadata?.continue) throw new Error('first page without a continue token');
-          return items.length;
-        },
-      },
-      {
-        name: 'full list (no limit)',
-        path: base,
-        sequential: fullRuns,
-        warmup: 1,
-        autocannon: false,
-        check: (b) => {
-          const items = itemsOf(b);
-          if (items.length !== objects) throw new Error(`expected ${objects} items, got ${items.length}`);
-          return items.length;
-        },
-      },
-    ];
-    const results: CaseResult[] = [];
-    for (const c of cases) results.push(await measure(ctx, ws, c, autocannonSeconds));
-    memory.afterMeasurementsMiB = rssMiB(apiserverPid);
-    memory.peakMiB = hwmMiB(apiserverPid);
-
-    const rows = results.map((r) => [
-      r.name,
-      r.items,
-      r.bytes,
-      r.latency.n,
-      r.latency.medianMs,
-      r.latency.p95Ms,
-      r.latency.maxMs,
-      r.autocannon ? r.autocannon.requestsPerSecond : '-',
-      r.autocannon ? r.autocannon.latencyP50Ms : '-',
-      r.autocannon ? r.autocannon.latencyP99Ms : '-',
-      r.autocannon ? `${r.autocannon.non2xx}/${r.autocannon.errors}` : '-',
-    ]);
-    const latencyTable = table(
-      ['request', 'items', 'bytes', 'n (seq)', 'median ms', 'p95 ms', 'max ms', 'req/s (c=8)', 'p50 ms (c=8)', 'p99 ms (c=8)', 'non2xx/err (c=8)'],
-      rows,
+    const rows = runs.flatMap((r) =>
+      r.results.map((m) => [
+        r.n,
+        m.name,
+        m.items,
+        m.bytes,
+        m.latency.n,
+        m.latency.medianMs,
+        m.latency.p95Ms,
+        m.latency.maxMs,
+        m.autocannon ? m.autocannon.requestsPerSecond : '-',
+        m.autocannon ? m.autocannon.latencyP99Ms : '-',
+        m.autocannon ? `${m.autocannon.non2xx}/${m.autocannon.errors}` : '-',
+      ]),
     );
-    const memTable = table(
-      ['apiserver VmRSS', 'MiB'],
-      [
-        ['before seeding', memory.beforeSeedingMiB],
-        ['after seeding', memory.afterSeedingMiB],
-        ['after measurements', memory.afterMeasurementsMiB],
-        ['peak (VmHWM)', memory.peakMiB],
-      ],
-    );
-    const setup = table(
-      ['setting', 'value'],
-      [
-        ['objects (configmaps in one namespace)', objects],
-        ['tier=gold objects', gold],
-        ['seeding', `WorkspaceStore.create directly on the DB, concurrency ${concurrency}: ${(seeding.ms / 1000).toFixed(1)} s (${seeding.perSecond} objects/s), then ANALYZE`],
-        ['sequential requests per case', `${sequential} after 20 warm-up (full list: ${fullRuns} after 1)`],
-        ['autocannon', `8 connections, ${autocannonSeconds} s, HTTPS with the workspace CA and token`],
-      ],
+    const lat = table(['N', 'request', 'items', 'bytes', 'n', 'p50 ms', 'p95 ms', 'max ms', 'req/s c=8', 'p99 ms c=8', 'non2xx/err'], rows);
+    const mem = table(
+      ['N', 'seed s', 'RSS after seeding MiB', 'RSS after selective lists MiB', 'RSS after full list MiB', 'VmHWM MiB'],
+      runs.map((r) => [r.n, (r.seedMs / 1000).toFixed(1), r.memory.afterSeedingMiB, r.memory.afterSelectiveMiB, r.memory.afterFullListMiB ?? '-', r.memory.peakMiB]),
     );
     return {
       scenario: 'selective-list',
-      data: { objects, gold, seeding, sequential, autocannonSeconds, fullRuns, memory, results, workspaceProvisionMs: ws.provisionMs },
-      table: `${latencyTable}\n\n${memTable}`,
+      data: {
+        sizes,
+        sequential,
+        autocannonSeconds,
+        runs: runs.map((r) => ({ n: r.n, seedMs: r.seedMs, workspaceId: r.ws.id, results: r.results, memory: r.memory })),
+      },
+      table: `${lat}\n\n${mem}`,
       markdown: [
-        '## Setup', '', setup, '',
-        '## Latency (HTTPS, one client, sequential) and throughput (autocannon, c=8)', '', latencyTable, '',
-        '## API server memory', '', memTable, '',
+        '## Setup',
+        '',
+        `N in ${sizes.join(', ')}: one workspace per N, configmaps seeded by SQL (bulk clone of one created over HTTP; see bench/lib/bulk-seed.ts), ` +
+          `${GOLD} labelled tier=gold in namespace bench-gold, the rest in bench, each with a unique idx label. Cluster-wide lists over HTTPS, ` +
+          `${sequential} sequential requests per case after 20 warm-up; autocannon (8 connections, ${autocannonSeconds} s) on the 100-object label list and the 1-object name list. ` +
+          'The apiserver process is shared by all N (it is one process serving every workspace), so memory is read from the same process as N grows.',
+        '',
+        '## Latency',
+        '',
+        lat,
+        '',
+        '## API server memory (VmRSS)',
+        '',
+        mem,
+        '',
       ].join('\n'),
     };
   },
 };
-
-function hwmMiB(pid: number): number {
-  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : NaN;
-}

@@ -14,14 +14,20 @@ const PYTHON = '/usr/bin/python3';
 class LeaseElector {
   leading = false;
   private timer?: NodeJS.Timeout;
+  private stopped = false;
   constructor(private readonly api: k8s.CoordinationV1Api, private readonly id: string, private readonly ns: string, private readonly durationSeconds = 2) {}
 
   start(): void {
-    const tick = () => void this.tryAcquireOrRenew().finally(() => (this.timer = setTimeout(tick, 300)));
+    const tick = () =>
+      void this.tryAcquireOrRenew().finally(() => {
+        if (this.stopped) this.leading = false;
+        else this.timer = setTimeout(tick, 300);
+      });
     tick();
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.leading = false;
   }

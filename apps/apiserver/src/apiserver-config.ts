@@ -8,6 +8,8 @@ export interface ApiserverConfig {
   logLevel: string;
   pretty: boolean;
   watch: { minTimeoutSeconds: number; maxTimeoutSeconds: number };
+  rateLimit: { perSecond: number; burst: number };
+  maxWatchesPerWorkspace: number;
 }
 
 export function loadApiserverConfig(): ApiserverConfig {
@@ -24,5 +26,7 @@ export function loadApiserverConfig(): ApiserverConfig {
       minTimeoutSeconds: Math.min(env.KPLANE_WATCH_MIN_TIMEOUT_SECONDS, env.KPLANE_WATCH_MAX_TIMEOUT_SECONDS),
       maxTimeoutSeconds: env.KPLANE_WATCH_MAX_TIMEOUT_SECONDS,
     },
+    rateLimit: { perSecond: env.KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND, burst: env.KPLANE_WORKSPACE_RATE_LIMIT_BURST },
+    maxWatchesPerWorkspace: env.KPLANE_MAX_WATCHES_PER_WORKSPACE,
   });
 }

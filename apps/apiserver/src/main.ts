@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
-import { ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory } from '@kplane/control';
+import { AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
 import { WatchHub } from '@kplane/store';
 import { Pool } from 'pg';
@@ -9,6 +9,9 @@ import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
 import { createKubeRequestHandler } from './server';
 import { ApiRegistry } from './registry/api-registry';
+import { RbacStateCache } from './auth/rbac-state';
+import { ServiceAccountTokens } from './auth/service-account-tokens';
+import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter';
 
 async function bootstrap(): Promise<void> {
   const config = loadApiserverConfig();
@@ -19,6 +22,7 @@ async function bootstrap(): Promise<void> {
   const publicHost = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const serving = issueServingCertificate(ca, [...new Set([publicHost, '127.0.0.1', '::1', 'localhost'])]);
   const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver' });
+  const audit = new AuditWriter(shardPool, { onError: (err) => logger.warn({ err: (err as Error).message }, 'audit write failed') });
   const hub = new WatchHub({ pool: shardPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
   await hub.start();
   const handler = createKubeRequestHandler({
@@ -27,16 +31,27 @@ async function bootstrap(): Promise<void> {
     hubFor: () => hub,
     watchLimits: config.watch,
     registry: new ApiRegistry(),
+    rbac: new RbacStateCache(),
+    saTokens: new ServiceAccountTokens(config.masterKey),
+    rateLimiter: new WorkspaceRateLimiter(() => config.rateLimit),
+    watches: new WatchCounter(config.maxWatchesPerWorkspace),
+    audit,
+    publicUrl: config.publicUrl,
     logger,
     serverAddress: new URL(config.publicUrl).host,
   });
   const server = createServer({ cert: serving.certPem + ca.certPem, key: serving.keyPem }, handler);
+  // Slow clients cannot hold a socket forever while sending a request (watches are responses).
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
   server.listen(config.port, () => logger.info({ port: config.port, url: config.publicUrl }, 'kplane apiserver listening'));
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close();
     // Watches end with a clean close; clients re-watch from their last revision elsewhere.
     await hub.stop();
+    await audit.close().catch(() => undefined);
     server.closeIdleConnections?.();
     setTimeout(() => process.exit(0), 10_000).unref();
     await shardPool.end().catch(() => undefined);

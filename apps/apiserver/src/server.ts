@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
-import { internalError, KubeStatusError, methodNotAllowed } from '@kplane/kube';
+import type { AuditWriter, WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
+import { authorize, forbiddenFor, internalError, isResourceAttributes, KubeStatusError, methodNotAllowed, parseBoolParam } from '@kplane/kube';
 import { WatchHub, WorkspaceStore } from '@kplane/store';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
+import { Identity } from './auth/identity';
+import { RbacStateCache } from './auth/rbac-state';
+import { requestAttributes } from './auth/request-attributes';
+import { ServiceAccountTokens } from './auth/service-account-tokens';
 import { authenticate } from './filters/authenticate.filter';
+import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter';
 import { checkWorkspacePhase } from './filters/workspace-phase.filter';
+import { serveSelfReview, serveTokenRequest } from './handlers/auth-reviews.handler';
 import { notFoundResource, serveDiscovery, serveOpenApiV2, serveOpenApiV3, serveVersion } from './handlers/discovery.handler';
 import { WatchLimits } from './handlers/watch.handler';
+import { auditNameOf, sendJson, sendStatus } from './http/respond';
 import { ApiRegistry } from './registry/api-registry';
+import { KubePath, parseKubePath, splitPath } from './routing/request-path';
 import { routeResource } from './routing/resource-router';
-import { sendJson, sendStatus } from './http/respond';
-import { parseKubePath, splitPath } from './routing/request-path';
 
 export interface KubeServerDeps {
   directory: WorkspaceDirectory;
@@ -23,20 +29,31 @@ export interface KubeServerDeps {
   hubFor(shard: string): WatchHub;
   /** host:port clients reach us on, for `/api` serverAddressByClientCIDRs. */
   serverAddress: string;
+  /** Public base URL (token issuer prefix). */
+  publicUrl: string;
   watchLimits: WatchLimits;
   registry: ApiRegistry;
+  rbac: RbacStateCache;
+  saTokens: ServiceAccountTokens;
+  rateLimiter: WorkspaceRateLimiter;
+  watches: WatchCounter;
+  audit?: Pick<AuditWriter, 'enqueue'>;
 }
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The filter chain of the Kubernetes endpoint, in order: request id -> path -> anonymous
- * endpoints -> bearer token -> workspace phase -> route. Every error leaves as a Status.
+ * endpoints -> authentication -> workspace phase -> rate limit -> authorization -> route.
+ * Every error leaves as a Status; every write is audited.
  */
 export function createKubeRequestHandler(deps: KubeServerDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     res.setHeader('Audit-Id', requestId);
     const started = Date.now();
-    handle(deps, req, res)
+    const ctx: RequestContext = { requestId };
+    handle(deps, req, res, ctx)
       .catch((err) => {
         if (err instanceof KubeStatusError) {
           sendStatus(res, err);
@@ -47,47 +64,137 @@ export function createKubeRequestHandler(deps: KubeServerDeps) {
       })
       .finally(() => {
         deps.logger.debug({ requestId, method: req.method, status: res.statusCode, ms: Date.now() - started }, 'request');
+        if (ctx.audit && WRITE_METHODS.has(req.method ?? '')) {
+          let recorded = false;
+          const done = () => {
+            if (recorded) return;
+            recorded = true;
+            deps.audit?.enqueue({ ...ctx.audit!, name: ctx.audit!.name ?? auditNameOf(res), statusCode: res.statusCode });
+          };
+          if (res.writableFinished) done();
+          else res.once('finish', done).once('close', done);
+        }
       });
   };
 }
 
-async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+interface RequestContext {
+  requestId: string;
+  audit?: {
+    actorKind: 'workspace-user';
+    actorId: string;
+    tenantId: string;
+    workspaceId: string;
+    source: 'kubernetes';
+    verb: string;
+    resource: string;
+    name?: string;
+    requestId: string;
+    userAgent?: string;
+  };
+}
+
+async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
   const { workspaceId, rest } = splitPath(url.pathname);
   const path = parseKubePath(rest);
   // /version and the health endpoints are anonymous, as on kube-apiserver (§2 T16).
   if (path?.kind === 'version') return serveVersion(res);
   if (path?.kind === 'health') return sendText(res, 'ok');
-  const access = await authenticate(req, deps.directory, workspaceId);
+  const storeFor = (a: WorkspaceAccess) => new WorkspaceStore(deps.poolFor(a.shard), a.workspaceId);
+  const { access, identity } = await authenticate(req, { directory: deps.directory, saTokens: deps.saTokens, storeFor }, workspaceId);
   checkWorkspacePhase(access);
-  if (!path) throw notFoundResource();
+  deps.rateLimiter.take(access.workspaceId);
   const method = req.method ?? 'GET';
+  const watch = parseBoolParam(url.searchParams.get('watch') ?? undefined) === true;
+  const store = storeFor(access);
+  const attrs = requestAttributes(path, method, '/' + rest.join('/'), watch);
+  if (isResourceAttributes(attrs)) {
+    ctx.audit = {
+      actorKind: 'workspace-user',
+      actorId: identity.user.username,
+      tenantId: access.tenantId,
+      workspaceId: access.workspaceId,
+      source: 'kubernetes',
+      verb: attrs.verb,
+      resource: [attrs.group || 'core', attrs.resource, attrs.subresource].filter(Boolean).join('/'),
+      name: attrs.name,
+      requestId: ctx.requestId,
+      userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
+    };
+  }
+  await checkAuthorized(deps, identity, attrs, access, store);
+  if (!path) throw notFoundResource();
   switch (path.kind) {
     case 'api':
     case 'apis':
     case 'group':
     case 'group-version': {
       if (method !== 'GET') throw methodNotAllowed();
-      const api = await workspaceApi(deps, access);
+      const api = await deps.registry.forWorkspace(access.workspaceId, store);
       return serveDiscovery(req, res, path, deps.serverAddress, api.resources);
     }
     case 'openapi-v2':
       return serveOpenApiV2(res);
     case 'openapi-v3':
     case 'openapi-v3-gv': {
-      const api = await workspaceApi(deps, access);
+      const api = await deps.registry.forWorkspace(access.workspaceId, store);
       return serveOpenApiV3(res, path, api.resources, api.openApiExtras, api.crds.length === 0);
     }
     case 'resource':
-      return routeResource(deps, req, res, url, access, path);
+      return serveResource(deps, req, res, url, access, identity, store, path, watch);
   }
 }
 
-function workspaceApi(deps: KubeServerDeps, access: WorkspaceAccess) {
-  return deps.registry.forWorkspace(access.workspaceId, new WorkspaceStore(deps.poolFor(access.shard), access.workspaceId));
+async function serveResource(
+  deps: KubeServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  access: WorkspaceAccess,
+  identity: Identity,
+  store: WorkspaceStore,
+  path: Extract<KubePath, { kind: 'resource' }>,
+  watch: boolean,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const selfReview = ['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews'].includes(path.resource) && path.group.startsWith('auth');
+  if (selfReview && !path.name && !path.namespace) {
+    if (method !== 'POST') throw methodNotAllowed();
+    return serveSelfReview(req, res, path.resource, identity, () => deps.rbac.forWorkspace(access.workspaceId, store));
+  }
+  if (path.group === '' && path.resource === 'serviceaccounts' && path.subresource === 'token' && path.namespace && path.name) {
+    if (method !== 'POST') throw methodNotAllowed();
+    return serveTokenRequest(req, res, path, access.workspaceId, `${deps.publicUrl}/clusters/${access.workspaceId}`, store, deps.saTokens);
+  }
+  let release: (() => void) | undefined;
+  if (watch && method === 'GET' && !path.name) {
+    release = deps.watches.acquire(access.workspaceId);
+    res.once('close', release);
+  }
+  try {
+    await routeResource(deps, req, res, url, access, path);
+  } finally {
+    if (release && res.writableEnded) release();
+  }
+}
+
+/** RBAC for service accounts; the workspace's admin token is cluster-admin (system:masters). */
+async function checkAuthorized(
+  deps: KubeServerDeps,
+  identity: Identity,
+  attrs: ReturnType<typeof requestAttributes>,
+  access: WorkspaceAccess,
+  store: WorkspaceStore,
+): Promise<void> {
+  if (identity.kind === 'workspace-admin') return;
+  const decision = authorize(identity.user, attrs, await deps.rbac.forWorkspace(access.workspaceId, store));
+  if (!decision.allowed) throw forbiddenFor(identity.user, attrs, decision.evaluationError ?? '');
 }
 
 function sendText(res: ServerResponse, text: string): void {
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text);
 }
+
+export { sendJson };

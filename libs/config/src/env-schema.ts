@@ -51,6 +51,10 @@ export const apiserverEnv = commonEnv.extend({
   /** A watch without timeoutSeconds ends at a random point in this range; clients re-watch (§7 W7). */
   KPLANE_WATCH_MIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   KPLANE_WATCH_MAX_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Per-workspace request rate on each API-server replica (0 disables); tenant quotas lower it. */
+  KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(100),
+  KPLANE_WORKSPACE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
+  KPLANE_MAX_WATCHES_PER_WORKSPACE: z.coerce.number().int().min(1).default(200),
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;

@@ -77,12 +77,9 @@ export function kubeRequest(
   path: string,
   opts: { body?: unknown; rawBody?: Buffer | string; headers?: Record<string, string>; token?: string | null; rawPath?: boolean } = {},
 ): Promise<KubeResponse> {
-  const url = new URL(opts.rawPath ? path : ws.endpoint + path);
-  if (opts.rawPath) {
-    const base = new URL(ws.endpoint);
-    url.protocol = base.protocol;
-    url.host = base.host;
-  }
+  // rawPath: sent exactly as given (no URL normalisation of `..`), relative to the server root.
+  const url = new URL(opts.rawPath ? new URL(ws.endpoint).origin : ws.endpoint + path);
+  const requestPath = opts.rawPath ? path : url.pathname + url.search;
   const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   const token = opts.token === undefined ? ws.token : opts.token;
   return new Promise((resolve, reject) => {
@@ -91,7 +88,7 @@ export function kubeRequest(
         method,
         hostname: url.hostname,
         port: url.port,
-        path: url.pathname + url.search,
+        path: requestPath,
         ca: ws.caPem,
         headers: {
           accept: 'application/json',

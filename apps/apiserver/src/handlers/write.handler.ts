@@ -20,7 +20,7 @@ import {
 } from '@kplane/kube';
 import type { KubeObject } from '@kplane/store';
 import { PATCH_TYPES, readObjectBody, readPatchBody } from '../http/request-body';
-import { sendJson } from '../http/respond';
+import { noteAuditName, sendJson } from '../http/respond';
 import { ResourceRequest } from './request-context';
 import { translated } from './store-errors';
 import { readWriteOptions, WriteOptions } from './write-options';
@@ -59,6 +59,7 @@ async function storeCreate(r: ResourceRequest, body: Obj, opts: WriteOptions, ap
   checkStoredObjectSize(obj);
   await checkNamespaceOpen(r, obj.metadata.name);
   if (opts.dryRun) return r.behaviour.present(obj);
+  noteAuditName(r.res, obj.metadata.name);
   const created = await translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, r.behaviour.fieldValues(obj)));
   await r.behaviour.afterWrite?.(created);
   return r.behaviour.present(created);

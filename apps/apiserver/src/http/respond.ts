@@ -16,3 +16,14 @@ export function sendStatus(res: ServerResponse, err: KubeStatusError): void {
   if (retry !== undefined) res.setHeader('Retry-After', String(retry));
   sendJson(res, err.status.code, err.status);
 }
+
+const AUDIT_NAME = Symbol('kplane.auditName');
+
+/** Lets a handler tell the audit log which object a write touched (creates name it in the body). */
+export function noteAuditName(res: ServerResponse, name: string): void {
+  (res as unknown as Record<symbol, string>)[AUDIT_NAME] = name;
+}
+
+export function auditNameOf(res: ServerResponse): string | undefined {
+  return (res as unknown as Record<symbol, string | undefined>)[AUDIT_NAME];
+}

@@ -14,7 +14,13 @@ export const shardPoolProvider: Provider = {
   provide: SHARD_POOL,
   inject: [WORKER_CONFIG],
   // One pool for the default shard (the control database); more shards come with the shards table.
-  useFactory: (config: WorkerConfig) => new Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'kplane-worker' }),
+  useFactory: (config: WorkerConfig) => {
+    const pool = new Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'kplane-worker' });
+    // An idle client dropped by a Postgres restart emits 'error'; unhandled, that would kill the process.
+    // The pool discards the client and the next checkout connects again.
+    pool.on('error', () => undefined);
+    return pool;
+  },
 };
 
 export const lifecycleDepsProvider: Provider = {

@@ -1,11 +1,15 @@
-import { bootstrapObjects } from '@kplane/kube';
+import { bootstrapObjects, bootstrapRbacObjects } from '@kplane/kube';
 import type { StepContext } from './step';
 import type { LifecycleDeps } from './lifecycle-deps';
 
-/** Creates the objects every cluster starts with; ones already there (from an earlier attempt) are kept. */
+/**
+ * Creates the objects every cluster starts with (namespaces, default service accounts, the
+ * bootstrap RBAC roles and bindings); ones already there (from an earlier attempt) are kept.
+ */
 export async function createBootstrapObjects(ctx: StepContext<LifecycleDeps>): Promise<void> {
   const store = ctx.deps.storeFor(ctx.workspaceId);
-  for (const { resource, object, fields } of bootstrapObjects(new Date())) {
+  const now = new Date();
+  for (const { resource, object, fields } of [...bootstrapObjects(now), ...bootstrapRbacObjects(now)]) {
     const ns = object.metadata.namespace ?? '';
     if (await store.get(resource, ns, object.metadata.name)) continue;
     try {

@@ -4,6 +4,7 @@ import { WorkspacePhase } from '../workspaces/workspace.entity';
 
 export interface WorkspaceAccess {
   workspaceId: string;
+  tenantId: string;
   phase: WorkspacePhase;
   shard: string;
 }
@@ -18,12 +19,20 @@ export class WorkspaceDirectory {
 
   async resolveToken(token: string): Promise<WorkspaceAccess | null> {
     const rows = await this.ds.query(
-      `SELECT w.id, w.phase, w.shard
+      `SELECT w.id, w.tenant_id, w.phase, w.shard
          FROM kplane.credentials c JOIN kplane.workspaces w ON w.id = c.workspace_id
         WHERE c.token_hash = $1 AND c.revoked_at IS NULL`,
       [hashToken(token)],
     );
     if (!rows[0]) return null;
-    return { workspaceId: rows[0].id, phase: rows[0].phase, shard: rows[0].shard };
+    return { workspaceId: rows[0].id, tenantId: rows[0].tenant_id, phase: rows[0].phase, shard: rows[0].shard };
+  }
+
+  /** Phase and shard of a workspace by id (for tokens that name their workspace themselves). */
+  async resolveWorkspace(workspaceId: string): Promise<WorkspaceAccess | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(workspaceId)) return null;
+    const rows = await this.ds.query(`SELECT id, tenant_id, phase, shard FROM kplane.workspaces WHERE id = $1`, [workspaceId]);
+    if (!rows[0]) return null;
+    return { workspaceId: rows[0].id, tenantId: rows[0].tenant_id, phase: rows[0].phase, shard: rows[0].shard };
   }
 }

@@ -87,7 +87,8 @@ describe('provisioning steps', () => {
     expect(state.phase).toBe('Ready');
     expect([...state.roles]).toEqual(['ws']);
     expect([...state.schemas]).toEqual(['ws']);
-    expect([...state.objects.keys()].sort()).toEqual([
+    const keys = [...state.objects.keys()];
+    expect(keys.filter((k) => !k.includes('rbac.authorization.k8s.io')).sort()).toEqual([
       'namespaces//default',
       'namespaces//kube-node-lease',
       'namespaces//kube-public',
@@ -97,6 +98,8 @@ describe('provisioning steps', () => {
       'serviceaccounts/kube-public/default',
       'serviceaccounts/kube-system/default',
     ]);
+    for (const role of ['cluster-admin', 'admin', 'edit', 'view']) expect(keys).toContain(`clusterroles.rbac.authorization.k8s.io//${role}`);
+    expect(keys).toContain('clusterrolebindings.rbac.authorization.k8s.io//cluster-admin');
     expect(state.tokens.size).toBe(1);
   });
 

@@ -1,0 +1,110 @@
+// etcd for the client-side baseline: Debian's etcd-server binary started on loopback with a
+// temporary data dir and killed at the end; spoken to through its gRPC gateway (JSON, base64
+// keys and values) with fetch, so no etcd client package is needed.
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** The key just past every key with `prefix` (etcd's range_end for a prefix). */
+function prefixEnd(prefix: string): string {
+  const b = Buffer.from(prefix);
+  b[b.length - 1]++;
+  return b.toString('base64');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
+export interface Etcd {
+  url: string;
+  pid: number;
+  putMany(kvs: { key: string; value: string }[]): Promise<void>;
+  deletePrefix(prefix: string): Promise<void>;
+  /** One range over the whole prefix; returns the decoded values (Buffers). */
+  rangePrefix(prefix: string): Promise<Buffer[]>;
+  stop(): Promise<void>;
+}
+
+export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): Promise<Etcd> {
+  const [client, peer] = [await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'kplane-bench-etcd-'));
+  const url = `http://127.0.0.1:${client}`;
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      '--name', 'bench',
+      '--data-dir', dataDir,
+      '--listen-client-urls', url,
+      '--advertise-client-urls', url,
+      '--listen-peer-urls', `http://127.0.0.1:${peer}`,
+      '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
+      '--initial-cluster', `bench=http://127.0.0.1:${peer}`,
+      '--max-txn-ops', '10000',
+      '--max-request-bytes', String(64 * 1024 * 1024),
+      '--quota-backend-bytes', String(8 * 1024 * 1024 * 1024),
+      '--log-level', 'error',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const post = async (path: string, body: unknown): Promise<any> => {
+    const res = await fetch(url + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`etcd ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text);
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((done) => {
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => (clearTimeout(t), done()));
+        child.kill('SIGTERM');
+      });
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await post('/v3/kv/range', { key: b64('/') });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        await stop();
+        throw new Error(`etcd did not start: ${(err as Error).message}\n${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    pid: child.pid!,
+    async putMany(kvs) {
+      for (let i = 0; i < kvs.length; i += 5000) {
+        const ops = kvs.slice(i, i + 5000).map((kv) => ({ request_put: { key: b64(kv.key), value: b64(kv.value) } }));
+        await post('/v3/kv/txn', { success: ops });
+      }
+    },
+    async deletePrefix(prefix) {
+      await post('/v3/kv/deleterange', { key: b64(prefix), range_end: prefixEnd(prefix) });
+    },
+    async rangePrefix(prefix) {
+      const r = await post('/v3/kv/range', { key: b64(prefix), range_end: prefixEnd(prefix) });
+      return (r.kvs ?? []).map((kv: { value: string }) => Buffer.from(kv.value, 'base64'));
+    },
+    stop,
+  };
+}

@@ -1,0 +1,127 @@
+// provisioning: K workspaces requested at once (BENCH_PROVISION_COUNTS, default 1,50; 500 added
+// with BENCH_PROVISION_500=1). Per workspace: POST -> Ready (long-poll ?waitFor=Ready) and POST ->
+// first successful list over HTTPS (kubeconfig fetched, then GET .../configmaps retried until
+// 200, as a kubectl call right after creation would). Workspaces/s = K / (last Ready - first
+// POST). Postgres catalog growth (pg_catalog heap+index size, pg_class rows, database size) and
+// apiserver RSS growth per idle workspace (after every workspace served one list, 3 s idle).
+import { randomBytes } from 'node:crypto';
+import type { Scenario, ScenarioResult } from '../lib/scenario';
+import { percentiles, rssMiB, table } from '../lib/stats';
+import { adminPool, envFlag, envIntList, sleep } from '../lib/util';
+import { adminApi, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
+
+interface Step {
+  count: number;
+  ready: ReturnType<typeof percentiles>;
+  firstList: ReturnType<typeof percentiles>;
+  wallS: number;
+  workspacesPerSecond: number;
+  failures: number;
+  catalogKiBPerWorkspace: number;
+  pgClassRowsPerWorkspace: number;
+  databaseKiBPerWorkspace: number;
+  apiserverRssBeforeMiB: number;
+  apiserverRssAfterMiB: number;
+  apiserverKiBPerIdleWorkspace: number;
+}
+
+async function catalog(pool: ReturnType<typeof adminPool>) {
+  const { rows } = await pool.query<{ cat: string; rels: number; db: string }>(
+    `SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r')::text AS cat,
+            (SELECT count(*) FROM pg_class)::int AS rels,
+            pg_database_size(current_database())::text AS db`,
+  );
+  return { cat: Number(rows[0].cat), rels: rows[0].rels, db: Number(rows[0].db) };
+}
+
+export const provisioning: Scenario = {
+  name: 'provisioning',
+  description: 'K workspaces requested at once: POST->Ready, POST->first successful list, workspaces/s, catalog and apiserver memory per idle workspace',
+  async run(ctx): Promise<ScenarioResult> {
+    const counts = envIntList('BENCH_PROVISION_COUNTS', [1, 50]);
+    if (envFlag('BENCH_PROVISION_500') && !counts.includes(500)) counts.push(500);
+    const pid = ctx.platform.pid('apiserver');
+    const pool = adminPool(ctx.platform);
+    const steps: Step[] = [];
+    try {
+      for (const count of counts) {
+        const tenant = `prov-${count}-${randomBytes(3).toString('hex')}`;
+        await ensureTenant(ctx.platform, tenant);
+        const cat0 = await catalog(pool);
+        const rss0 = rssMiB(pid);
+        const t0 = performance.now();
+        let failures = 0;
+        const results = await Promise.all(
+          Array.from({ length: count }, async (_, i) => {
+            const name = `ws-${i}`;
+            const start = performance.now();
+            try {
+              const created = await adminApi(ctx.platform, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
+              if (created.status !== 202) throw new Error(`POST: ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
+              const r = await adminApi(ctx.platform, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=120`);
+              if (r.body?.phase !== 'Ready') throw new Error(`phase ${r.body?.phase}: ${r.body?.message}`);
+              const readyAt = performance.now();
+              const ws = await workspaceAccess(ctx.platform, tenant, name, created.body.workspace.id, readyAt - start, 2);
+              for (;;) {
+                const l = await kubeRequest(ws, 'GET', '/api/v1/namespaces/default/configmaps', { parse: false }).catch(() => ({ status: 0 }));
+                if (l.status === 200) break;
+                if (performance.now() - start > 120_000) throw new Error(`no successful list: ${l.status}`);
+                await sleep(20);
+              }
+              const listAt = performance.now();
+              ws.agent.destroy();
+              return { ready: readyAt - start, firstList: listAt - start, readyAt };
+            } catch (err) {
+              failures++;
+              ctx.log(`  ${name}: ${(err as Error).message}`);
+              return undefined;
+            }
+          }),
+        );
+        const ok = results.filter((r): r is NonNullable<typeof r> => !!r);
+        const wallS = (Math.max(...ok.map((r) => r.readyAt)) - t0) / 1000;
+        await sleep(3000);
+        const cat1 = await catalog(pool);
+        const rss1 = rssMiB(pid);
+        const step: Step = {
+          count,
+          ready: percentiles(ok.map((r) => r.ready)),
+          firstList: percentiles(ok.map((r) => r.firstList)),
+          wallS: Math.round(wallS * 100) / 100,
+          workspacesPerSecond: Math.round((ok.length / wallS) * 10) / 10,
+          failures,
+          catalogKiBPerWorkspace: Math.round((cat1.cat - cat0.cat) / 1024 / count),
+          pgClassRowsPerWorkspace: Math.round((cat1.rels - cat0.rels) / count),
+          databaseKiBPerWorkspace: Math.round((cat1.db - cat0.db) / 1024 / count),
+          apiserverRssBeforeMiB: rss0,
+          apiserverRssAfterMiB: rss1,
+          apiserverKiBPerIdleWorkspace: Math.round(((rss1 - rss0) * 1024) / count),
+        };
+        ctx.log(`  ${count} at once: Ready p50 ${step.ready.p50} p95 ${step.ready.p95} ms; first list p95 ${step.firstList.p95} ms; ${step.workspacesPerSecond} ws/s; ${failures} failed`);
+        steps.push(step);
+      }
+    } finally {
+      await pool.end();
+    }
+    const t = table(
+      ['at once', 'failed', 'POST->Ready p50 ms', 'p95 ms', 'POST->first list p50 ms', 'p95 ms', 'wall s', 'workspaces/s', 'pg_catalog KiB/ws', 'pg_class rows/ws', 'DB KiB/ws', 'apiserver RSS MiB before->after', 'apiserver KiB/idle ws'],
+      steps.map((s) => [
+        s.count, s.failures, s.ready.p50, s.ready.p95, s.firstList.p50, s.firstList.p95, s.wallS, s.workspacesPerSecond,
+        s.catalogKiBPerWorkspace, s.pgClassRowsPerWorkspace, s.databaseKiBPerWorkspace, `${s.apiserverRssBeforeMiB} -> ${s.apiserverRssAfterMiB}`, s.apiserverKiBPerIdleWorkspace,
+      ]),
+    );
+    return {
+      scenario: 'provisioning',
+      data: { counts, steps },
+      table: t,
+      markdown: [
+        '## Setup', '',
+        'Each step: one new tenant, K POST /v1/tenants/<t>/workspaces sent at once, each followed by a long-poll until Ready, the kubeconfig, and a ' +
+          'GET /api/v1/namespaces/default/configmaps retried every 20 ms until 200. Management API rate limit raised for the bench. ' +
+          'Catalog and memory deltas are after the step and 3 s idle, divided by K; apiserver RSS deltas are noisy (V8 heap growth is not per workspace) and only meaningful for large K.',
+        '', t, '',
+      ].join('\n'),
+    };
+  },
+};

@@ -1,0 +1,141 @@
+// watch-fanout: BENCH_WATCHERS watchers (default 200; the issue's figure is 1,000) spread over
+// BENCH_WATCH_WORKSPACES workspaces (default 20; issue: 100), each an HTTPS stream
+// GET .../configmaps?watch=true&resourceVersion=<list rv> on its own connection. BENCH_WATCH_ROUNDS
+// rounds (default 20): one merge-patch of a probe configmap in every workspace at once (through
+// HTTP), carrying the send time; latency = event received by a watcher - write sent (an upper
+// bound of commit->event; the write's own latency is reported beside it).
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import type { Scenario, ScenarioResult } from '../lib/scenario';
+import { percentiles, rssMiB, table } from '../lib/stats';
+import { envInt, expectOk, mapLimit, sleep } from '../lib/util';
+import { BenchWorkspace, kubeRequest, provisionWorkspace } from '../lib/workspace';
+
+interface Watcher {
+  seen: number;
+  close(): void;
+}
+
+function openWatch(ws: BenchWorkspace, agent: Agent, path: string, onEvent: (ev: any) => void): Promise<Watcher> {
+  return new Promise((done, fail) => {
+    const url = new URL(ws.endpoint + path);
+    const w: Watcher = { seen: 0, close: () => req.destroy() };
+    const req = request({ method: 'GET', hostname: url.hostname, port: url.port, path: url.pathname + url.search, agent, headers: { accept: 'application/json', authorization: `Bearer ${ws.token}` } }, (res) => {
+      if (res.statusCode !== 200) return fail(new Error(`watch: ${res.statusCode}`));
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.trim()) onEvent(JSON.parse(line));
+        }
+      });
+      res.on('error', () => undefined);
+      done(w);
+    });
+    req.on('error', (err) => fail(err));
+    req.end();
+  });
+}
+
+export const watchFanout: Scenario = {
+  name: 'watch-fanout',
+  description: 'Watchers spread over workspaces (BENCH_WATCHERS over BENCH_WATCH_WORKSPACES): write (HTTP) -> event received latency p50/p99',
+  async run(ctx): Promise<ScenarioResult> {
+    const wsCount = envInt('BENCH_WATCH_WORKSPACES', 20);
+    const watchers = envInt('BENCH_WATCHERS', 200);
+    const rounds = envInt('BENCH_WATCH_ROUNDS', 20);
+    const perWs = Math.ceil(watchers / wsCount);
+    const pid = ctx.platform.pid('apiserver');
+    const tenant = `watch-${randomBytes(3).toString('hex')}`;
+    ctx.log(`  provisioning ${wsCount} workspaces`);
+    const spaces = await mapLimit(wsCount, 10, (i) => provisionWorkspace(ctx.platform, tenant, `w-${i}`, 4));
+    const rssBefore = rssMiB(pid);
+    const latencies: number[] = [];
+    const sinceResponse: number[] = [];
+    const writes: number[] = [];
+    const sentAt = new Map<string, number>(); // `${ws}:${seq}` -> send time
+    const respAt = new Map<string, number>();
+    const seenCount = new Map<string, number>();
+    const all: Watcher[] = [];
+    const agents: Agent[] = [];
+    try {
+      await mapLimit(wsCount, 10, async (i) => {
+        const ws = spaces[i];
+        await expectOk(ws, 'POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe' }, data: { seq: '0' } });
+        const list = await expectOk(ws, 'GET', '/api/v1/namespaces/default/configmaps');
+        const agent = new Agent({ keepAlive: true, maxSockets: Infinity, ca: ws.caPem });
+        agents.push(agent);
+        const n = Math.min(perWs, watchers - i * perWs);
+        for (let k = 0; k < n; k++) {
+          all.push(
+            await openWatch(ws, agent, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (ev) => {
+              const seq = ev?.object?.data?.seq;
+              if (ev.type !== 'MODIFIED' || !seq) return;
+              const key = `${i}:${seq}`;
+              const now = performance.now();
+              const s = sentAt.get(key);
+              if (s !== undefined) latencies.push(now - s);
+              const r = respAt.get(key);
+              if (r !== undefined) sinceResponse.push(now - r);
+              seenCount.set(key, (seenCount.get(key) ?? 0) + 1);
+            }),
+          );
+        }
+      });
+      ctx.log(`  ${all.length} watchers open over ${wsCount} workspaces; ${rounds} rounds`);
+      const rssWatching = rssMiB(pid);
+      let missed = 0;
+      for (let round = 1; round <= rounds; round++) {
+        await Promise.all(
+          spaces.map(async (ws, i) => {
+            const key = `${i}:${round}`;
+            const t = performance.now();
+            sentAt.set(key, t);
+            const r = await kubeRequest(ws, 'PATCH', '/api/v1/namespaces/default/configmaps/probe', {
+              body: { data: { seq: String(round), at: String(t) } },
+              contentType: 'application/merge-patch+json',
+              parse: false,
+            });
+            const done = performance.now();
+            respAt.set(key, done);
+            writes.push(done - t);
+            if (r.status !== 200) throw new Error(`patch: ${r.status}`);
+          }),
+        );
+        const want = (i: number) => Math.min(perWs, watchers - i * perWs);
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline && spaces.some((_, i) => (seenCount.get(`${i}:${round}`) ?? 0) < want(i))) await sleep(5);
+        missed += spaces.reduce((a, _, i) => a + Math.max(0, want(i) - (seenCount.get(`${i}:${round}`) ?? 0)), 0);
+        await sleep(50);
+      }
+      const lat = percentiles(latencies);
+      const since = percentiles(sinceResponse);
+      const wr = percentiles(writes);
+      const row = [wsCount, all.length, rounds, latencies.length, missed, lat.p50, lat.p95, lat.p99, lat.max, since.p50, since.p99, wr.p50, wr.p99, `${rssBefore} -> ${rssWatching}`];
+      const t = table(
+        ['workspaces', 'watchers', 'rounds', 'events', 'missed', 'send->event p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'response->event p50 ms', 'p99 ms', 'write p50 ms', 'write p99 ms', 'apiserver RSS MiB (before->watching)'],
+        [row],
+      );
+      return {
+        scenario: 'watch-fanout',
+        data: { workspaces: wsCount, watchers: all.length, rounds, events: latencies.length, missed, sendToEvent: lat, responseToEvent: since, write: wr, rssBeforeMiB: rssBefore, rssWatchingMiB: rssWatching },
+        table: t,
+        markdown: [
+          '## Setup', '',
+          `${all.length} watch streams (HTTPS, one connection each) over ${wsCount} workspaces (${perWs} per workspace), each from the list's resourceVersion. ` +
+            `${rounds} rounds of one JSON merge patch per workspace, all workspaces at once; the bench waits for every watcher (5 s cap) before the next round. ` +
+            'send->event is measured from just before the PATCH is sent (upper bound of commit->event); response->event can be negative when the event beats the HTTP response. Scale with BENCH_WATCHERS=1000 BENCH_WATCH_WORKSPACES=100.',
+          '', t, '',
+        ].join('\n'),
+      };
+    } finally {
+      for (const w of all) w.close();
+      for (const a of agents) a.destroy();
+      for (const ws of spaces) ws.agent.destroy();
+    }
+  },
+};
