@@ -58,6 +58,9 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // main.js exits on SIGINT/SIGTERM after stopping the platform: never leave etcd behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const post = async (path: string, body: unknown): Promise<any> => {
@@ -74,6 +77,7 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
         child.kill('SIGTERM');
       });
     }
+    process.removeListener('exit', killOnExit);
     rmSync(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 20_000;

@@ -138,3 +138,46 @@ describe('security', () => {
     expect(JSON.stringify(res.body)).not.toContain(a.token);
   });
 });
+
+describe('metrics', () => {
+  let platform: RunningPlatform;
+  let dir: string;
+  let ws: TestWorkspace;
+  const tenant = `metrics-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kplane-metrics-'));
+    platform = await startPlatform();
+    ws = await provisionWorkspace(platform, tenant, 'm', dir);
+    await kubeRequest(ws, 'GET', '/api/v1/namespaces');
+    await kubeRequest(ws, 'POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name: 'm1' } } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
+    await platform?.stop();
+    await dropWorkspaceRoles(platform?.database.url);
+    await platform?.database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('every app serves Prometheus metrics whose labels never name a tenant or workspace', async () => {
+    const apiserver = await kubeRequest(ws, 'GET', '/metrics', { rawPath: true, token: null });
+    expect(apiserver.status).toBe(200);
+    expect(apiserver.text).toMatch(/kplane_apiserver_requests_total\{verb="list",group="core",code="200",app="apiserver"\} \d+/);
+    expect(apiserver.text).toMatch(/kplane_apiserver_requests_total\{verb="create",group="core",code="201",app="apiserver"\} \d+/);
+    expect(apiserver.text).toContain('kplane_apiserver_request_duration_seconds_bucket');
+    expect(apiserver.text).toContain('kplane_apiserver_open_watches');
+    expect(apiserver.text).toContain('kplane_storage_pool_connections{state="total"');
+    const api = await fetch(`${platform.apiUrl}/metrics`);
+    expect(api.status).toBe(200);
+    const apiText = await api.text();
+    const worker = await fetch(platform.workerMetricsUrl);
+    const workerText = await worker.text();
+    expect(workerText).toContain('kplane_worker_jobs_total');
+    for (const text of [apiserver.text, apiText, workerText]) {
+      expect(text).not.toContain(ws.id);
+      expect(text).not.toContain(tenant);
+    }
+  });
+});

@@ -12,6 +12,12 @@ import { ApiRegistry } from './registry/api-registry';
 import { RbacStateCache } from './auth/rbac-state';
 import { ServiceAccountTokens } from './auth/service-account-tokens';
 import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter';
+import { ApiserverMetrics } from './metrics/apiserver-metrics';
+
+/** The pg pool behind TypeORM's postgres driver (undefined if the driver changes shape). */
+function controlPool(ds: DataSource): Pool | undefined {
+  return (ds.driver as unknown as { master?: Pool }).master;
+}
 
 async function bootstrap(): Promise<void> {
   const config = loadApiserverConfig();
@@ -22,6 +28,11 @@ async function bootstrap(): Promise<void> {
   const publicHost = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const serving = issueServingCertificate(ca, [...new Set([publicHost, '127.0.0.1', '::1', 'localhost'])]);
   const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver' });
+  // A PostgreSQL restart kills idle connections; without these handlers that would crash the process.
+  shardPool.on('error', (err) => logger.warn({ err: err.message }, 'shard pool connection lost'));
+  controlPool(ds)?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
+  const watches = new WatchCounter(config.maxWatchesPerWorkspace);
+  const metrics = new ApiserverMetrics(() => [shardPool], () => watches.total());
   const audit = new AuditWriter(shardPool, { onError: (err) => logger.warn({ err: (err as Error).message }, 'audit write failed') });
   const hub = new WatchHub({ pool: shardPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
   await hub.start();
@@ -34,7 +45,8 @@ async function bootstrap(): Promise<void> {
     rbac: new RbacStateCache(),
     saTokens: new ServiceAccountTokens(config.masterKey),
     rateLimiter: new WorkspaceRateLimiter(() => config.rateLimit),
-    watches: new WatchCounter(config.maxWatchesPerWorkspace),
+    watches,
+    metrics,
     audit,
     publicUrl: config.publicUrl,
     logger,

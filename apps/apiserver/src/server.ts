@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditWriter, WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
-import { authorize, forbiddenFor, internalError, isResourceAttributes, KubeStatusError, methodNotAllowed, parseBoolParam } from '@kplane/kube';
+import { authorize, BUILTIN_RESOURCES, forbiddenFor, internalError, isResourceAttributes, KubeStatusError, methodNotAllowed, parseBoolParam } from '@kplane/kube';
 import { WatchHub, WorkspaceStore } from '@kplane/store';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
@@ -17,6 +17,7 @@ import { notFoundResource, serveDiscovery, serveOpenApiV2, serveOpenApiV3, serve
 import { WatchLimits } from './handlers/watch.handler';
 import { auditNameOf, sendJson, sendStatus } from './http/respond';
 import { ApiRegistry } from './registry/api-registry';
+import { ApiserverMetrics, groupLabel } from './metrics/apiserver-metrics';
 import { KubePath, parseKubePath, splitPath } from './routing/request-path';
 import { routeResource } from './routing/resource-router';
 
@@ -38,7 +39,10 @@ export interface KubeServerDeps {
   rateLimiter: WorkspaceRateLimiter;
   watches: WatchCounter;
   audit?: Pick<AuditWriter, 'enqueue'>;
+  metrics?: ApiserverMetrics;
 }
+
+const BUILTIN_GROUPS = new Set(BUILTIN_RESOURCES.map((r) => r.group));
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -64,6 +68,9 @@ export function createKubeRequestHandler(deps: KubeServerDeps) {
       })
       .finally(() => {
         deps.logger.debug({ requestId, method: req.method, status: res.statusCode, ms: Date.now() - started }, 'request');
+        const observe = () => deps.metrics?.observe(ctx.verb ?? 'other', groupLabel(ctx.group, BUILTIN_GROUPS), res.statusCode, (Date.now() - started) / 1000);
+        if (res.writableFinished) observe();
+        else res.once('close', observe);
         if (ctx.audit && WRITE_METHODS.has(req.method ?? '')) {
           let recorded = false;
           const done = () => {
@@ -80,6 +87,8 @@ export function createKubeRequestHandler(deps: KubeServerDeps) {
 
 interface RequestContext {
   requestId: string;
+  verb?: string;
+  group?: string;
   audit?: {
     actorKind: 'workspace-user';
     actorId: string;
@@ -101,6 +110,10 @@ async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerRes
   // /version and the health endpoints are anonymous, as on kube-apiserver (§2 T16).
   if (path?.kind === 'version') return serveVersion(res);
   if (path?.kind === 'health') return sendText(res, 'ok');
+  if (workspaceId === undefined && rest.length === 1 && rest[0] === 'metrics' && deps.metrics) {
+    res.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType });
+    return void res.end(await deps.metrics.registry.metrics());
+  }
   const storeFor = (a: WorkspaceAccess) => new WorkspaceStore(deps.poolFor(a.shard), a.workspaceId);
   const { access, identity } = await authenticate(req, { directory: deps.directory, saTokens: deps.saTokens, storeFor }, workspaceId);
   checkWorkspacePhase(access);
@@ -109,6 +122,8 @@ async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerRes
   const watch = parseBoolParam(url.searchParams.get('watch') ?? undefined) === true;
   const store = storeFor(access);
   const attrs = requestAttributes(path, method, '/' + rest.join('/'), watch);
+  ctx.verb = attrs.verb;
+  if (isResourceAttributes(attrs)) ctx.group = attrs.group;
   if (isResourceAttributes(attrs)) {
     ctx.audit = {
       actorKind: 'workspace-user',

@@ -47,3 +47,4 @@ export * from './operations/operations-sweep.repository';
 export * from './operations/operation-sweep';
 export * from './reconciliation/reconciliation-plan';
 export * from './reconciliation/reconciliation.repository';
+export * from './quotas/workspace-quota';

@@ -23,3 +23,5 @@ export { finalizeNamespace, finalizeTerminatingNamespaces } from './controllers/
 export type { NamespaceFinalization } from './controllers/namespace-finalizer';
 export { finalizeCrd, finalizeTerminatingCrds, customResourceStorageKey, CRD_STORAGE_KEY, CRD_CLEANUP_FINALIZER } from './controllers/crd-finalizer';
 export type { CrdFinalization } from './controllers/crd-finalizer';
+export type { StoreQuotaExceeded } from './store.errors';
+export type { CreateOptions, StoreQuota, WorkspaceUsage } from './objects/kube-object.types';

@@ -60,4 +60,10 @@ export class WatchCounter {
   count(workspaceId: string): number {
     return this.open.get(workspaceId) ?? 0;
   }
+
+  total(): number {
+    let n = 0;
+    for (const v of this.open.values()) n += v;
+    return n;
+  }
 }

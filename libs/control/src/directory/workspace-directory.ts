@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { hashToken } from '../credentials/secret-box';
 import { WorkspacePhase } from '../workspaces/workspace.entity';
+import { WorkspaceQuota, workspaceQuotaOf } from '../quotas/workspace-quota';
 
 export interface WorkspaceAccess {
   workspaceId: string;
@@ -34,5 +35,19 @@ export class WorkspaceDirectory {
     const rows = await this.ds.query(`SELECT id, tenant_id, phase, shard FROM kplane.workspaces WHERE id = $1`, [workspaceId]);
     if (!rows[0]) return null;
     return { workspaceId: rows[0].id, tenantId: rows[0].tenant_id, phase: rows[0].phase, shard: rows[0].shard };
+  }
+
+  /**
+   * The per-workspace limits of the tenant owning a workspace (null: no such workspace). Cheap
+   * (PK lookups); the API server caches it for a few seconds (WorkspaceQuotaCache).
+   */
+  async quotaFor(workspaceId: string): Promise<WorkspaceQuota | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(workspaceId)) return null;
+    const rows = await this.ds.query(
+      `SELECT t.quota FROM kplane.workspaces w JOIN kplane.tenants t ON t.id = w.tenant_id WHERE w.id = $1`,
+      [workspaceId],
+    );
+    if (!rows[0]) return null;
+    return workspaceQuotaOf(rows[0].quota);
   }
 }

@@ -40,8 +40,30 @@ export interface ListResult {
   remainingItemCount?: number;
 }
 
+/**
+ * Per-workspace limits checked inside the write transaction, under the revision lock (so
+ * concurrent writers cannot overshoot). null/undefined: unlimited.
+ */
+export interface StoreQuota {
+  maxObjects?: number | null;
+  maxStorageBytes?: number | null;
+}
+
+export interface CreateOptions {
+  quota?: StoreQuota;
+}
+
 export interface UpdateOptions {
   expectedResourceVersion?: string;
+  /** Only maxStorageBytes applies to updates: an update that grows storage beyond it is refused. */
+  quota?: StoreQuota;
+}
+
+/** Counters kept in the same transaction as every write (see workspace-ddl.ts v4). */
+export interface WorkspaceUsage {
+  objects: number;
+  /** Sum over stored objects of octet_length(body::text). */
+  storageBytes: number;
 }
 
 export interface DeleteOptions {

@@ -2,11 +2,11 @@ import { Pool } from 'pg';
 import { canonicalWorkspaceId, QuotedSchema, quotedWorkspaceSchema } from '../schemas/workspace-schema-name';
 import * as sql from '../sql/statements';
 import { inWorkspaceTx, WorkspaceTx } from '../sql/workspace-tx';
-import { StoreError } from '../store.errors';
+import { StoreError, StoreQuotaExceeded } from '../store.errors';
 import { compactChanges, readChangesSince, readCompactedRevision } from './change-log';
 import { ChangeEvent, CompactOptions, CompactResult } from './change-log.types';
 import { decodeContinue, encodeContinue } from './continue-token';
-import { DeleteCollectionOptions, DeleteOptions, KubeObject, ListOptions, ListResult, UpdateOptions } from './kube-object.types';
+import { CreateOptions, DeleteCollectionOptions, DeleteOptions, KubeObject, ListOptions, ListResult, UpdateOptions, WorkspaceUsage } from './kube-object.types';
 import { batchSize, BulkContext, deleteInBatches } from './bulk-delete';
 import { collectGarbage, CollectGarbageOptions, dependentsOf, orphanDependents } from './garbage-collector';
 import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainingCountable } from './list-query.builder';
@@ -63,22 +63,40 @@ export class WorkspaceStore {
     });
   }
 
-  async create(resource: string, obj: KubeObject, fields?: Record<string, string>): Promise<KubeObject> {
+  /**
+   * `opts.quota` is checked in the same statement that takes the revision lock, against the
+   * counters as of the last committed write: creates of one workspace are serialised by that
+   * lock, so concurrent creates cannot overshoot. A refused create writes nothing
+   * (STORE_QUOTA_EXCEEDED, with the limit on `err.quota`). The quota is checked before the name,
+   * as admission runs before storage in Kubernetes.
+   */
+  async create(resource: string, obj: KubeObject, fields?: Record<string, string>, opts: CreateOptions = {}): Promise<KubeObject> {
     const row = toObjectRow(resource, obj, fields);
+    const maxObjects = limitOf(opts.quota?.maxObjects);
+    const maxStorage = limitOf(opts.quota?.maxStorageBytes);
     return inWorkspaceTx(this.pool, this.schema, 'write', async (tx) => {
-      const [created] = await tx.run<{ rv: string; body: KubeObject }>(sql.createObject(this.schema), [
+      const [created] = await tx.run<{
+        rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; over_objects: boolean; over_storage: boolean;
+      }>(sql.createObject(this.schema), [
         row.resource, row.namespace, row.name, row.uid,
         JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(withRevision(obj, '', row.uid)),
-        this.workspaceId,
+        this.workspaceId, maxObjects, maxStorage,
       ]);
-      if (!created) throw new StoreError('STORE_ALREADY_EXISTS', `${resource} ${qualified(row)} already exists`);
+      if (created.over_objects) {
+        throw quotaExceeded(resource, row, { limit: 'objects', requested: 1, used: Number(created.objects), limited: maxObjects! });
+      }
+      if (created.over_storage) {
+        throw quotaExceeded(resource, row, { limit: 'storageBytes', requested: Number(created.size), used: Number(created.storage_bytes), limited: maxStorage! });
+      }
+      if (!created.rv || !created.body) throw new StoreError('STORE_ALREADY_EXISTS', `${resource} ${qualified(row)} already exists`);
       return created.body;
     });
   }
 
   async update(resource: string, obj: KubeObject, fields?: Record<string, string>, opts: UpdateOptions = {}): Promise<KubeObject> {
     const row = toObjectRow(resource, obj, fields);
-    return this.write(async (tx, rv) => {
+    const maxStorage = limitOf(opts.quota?.maxStorageBytes);
+    return this.write(async (tx, rv, storageBefore) => {
       const [cur] = await tx.run<{ uid: string; rv: string; body: KubeObject; labels: object; fields: object; same: boolean }>(
         sql.lockObject(this.schema),
         [row.resource, row.namespace, row.name, JSON.stringify(obj), JSON.stringify(row.fields)],
@@ -97,6 +115,16 @@ export class WorkspaceStore {
         row.resource, row.namespace, row.name, rv,
         JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(body),
       ]);
+      if (maxStorage !== null) {
+        // Growth beyond the storage quota is refused; shrinking (or same-size) updates always pass,
+        // so a workspace over its quota can still be cleaned up (finalizers removed, data trimmed).
+        const [{ storage_bytes: after }] = await tx.run<{ storage_bytes: string }>(sql.usageCounters(this.schema));
+        const before = Number(storageBefore);
+        const grown = Number(after) - before;
+        if (grown > 0 && Number(after) > maxStorage) {
+          throw quotaExceeded(resource, row, { limit: 'storageBytes', requested: grown, used: before, limited: maxStorage });
+        }
+      }
       await this.recordChange(tx, rv, 'MODIFIED', stored, body, { labels: cur.labels, fields: cur.fields });
       return body;
     });
@@ -222,6 +250,25 @@ export class WorkspaceStore {
     return this.read(async (tx) => (await tx.run<{ n: number }>(sql.countObjects(this.schema)))[0].n);
   }
 
+  /**
+   * Object count and storage bytes (sum of octet_length(body::text)), kept exact in the same
+   * transaction as every write; one row read, no scan.
+   */
+  async usage(): Promise<WorkspaceUsage> {
+    return this.read(async (tx) => {
+      const [r] = await tx.run<{ objects: string; storage_bytes: string }>(sql.usageCounters(this.schema));
+      return { objects: Number(r.objects), storageBytes: Number(r.storage_bytes) };
+    });
+  }
+
+  /** Objects per storage key (resource), e.g. for usage sampling; not maintained per write. */
+  async countsByResource(): Promise<Record<string, number>> {
+    return this.read(async (tx) => {
+      const rows = await tx.run<{ resource: string; n: number }>(sql.countsByResource(this.schema));
+      return Object.fromEntries(rows.map((r) => [r.resource, r.n]));
+    });
+  }
+
   /** Change-log rows after `rv` (oldest first), for watch replay; STORE_EXPIRED once compacted. */
   async changesSince(rv: string, limit = 500): Promise<ChangeEvent[]> {
     return this.read((tx) => readChangesSince(tx, this.schema, rv, limit));
@@ -246,10 +293,11 @@ export class WorkspaceStore {
   }
 
   /** Takes the next revision first: its row lock orders all writers of the workspace. */
-  private write<T>(fn: (tx: WorkspaceTx, rv: string) => Promise<T>): Promise<T> {
+  private write<T>(fn: (tx: WorkspaceTx, rv: string, storageBytes: string) => Promise<T>): Promise<T> {
     return inWorkspaceTx(this.pool, this.schema, 'write', async (tx) => {
-      const [{ rv }] = await tx.run<{ rv: string }>(sql.nextRevision(this.schema));
-      return fn(tx, rv);
+      // Same lock, same cost as a plain `rv = rv + 1`; also hands back the storage counter.
+      const [{ rv, storage_bytes }] = await tx.run<{ rv: string; storage_bytes: string }>(sql.nextRevisionWithUsage(this.schema));
+      return fn(tx, rv, storage_bytes);
     });
   }
 
@@ -265,6 +313,20 @@ export class WorkspaceStore {
 
 function qualified(k: { namespace: string; name: string }): string {
   return k.namespace ? `${k.namespace}/${k.name}` : k.name;
+}
+
+/** A quota field as a SQL parameter: null (unlimited) unless a finite, non-negative number. */
+function limitOf(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : null;
+}
+
+function quotaExceeded(resource: string, k: { namespace: string; name: string }, quota: StoreQuotaExceeded): StoreError {
+  const unit = quota.limit === 'objects' ? 'count/objects' : 'storage/bytes';
+  return new StoreError(
+    'STORE_QUOTA_EXCEEDED',
+    `${resource} ${qualified(k)}: exceeded quota: requested: ${unit}=${quota.requested}, used: ${unit}=${quota.used}, limited: ${unit}=${quota.limited}`,
+    { quota },
+  );
 }
 
 function checkPrecondition(resource: string, k: { namespace: string; name: string }, cur: { rv: string }, expected: string | undefined): void {

@@ -121,18 +121,29 @@ export const advanceCompaction = (s: QuotedSchema) =>
 export const createObject = (s: QuotedSchema) =>
   st(
     'objects.create',
-    `WITH next AS (UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv),
+    `WITH next AS (UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv, objects, storage_bytes),
+     cand AS (
+       SELECT next.rv, next.objects, next.storage_bytes,
+              jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(next.rv::text)) AS body
+         FROM next),
+     chk AS (
+       SELECT cand.rv, cand.objects, cand.storage_bytes, cand.body, octet_length(cand.body::text) AS size,
+              ($10::bigint IS NOT NULL AND cand.objects + 1 > $10::bigint) AS over_objects,
+              ($11::bigint IS NOT NULL AND cand.storage_bytes + octet_length(cand.body::text) > $11::bigint) AS over_storage
+         FROM cand),
      ins AS (
        INSERT INTO ${s}.objects (resource, namespace, name, uid, rv, labels, fields, owners, body)
-       SELECT $1, $2, $3, $4::uuid, next.rv, $5::jsonb, $6::jsonb, $7::uuid[],
-              jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(next.rv::text))
-         FROM next
+       SELECT $1, $2, $3, $4::uuid, chk.rv, $5::jsonb, $6::jsonb, $7::uuid[], chk.body
+         FROM chk WHERE NOT chk.over_objects AND NOT chk.over_storage
        ON CONFLICT (resource, namespace, name) DO NOTHING
        RETURNING rv, body),
      ch AS (
        INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields)
        SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb FROM ins)
-     SELECT ins.rv::text AS rv, ins.body, pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text) FROM ins`,
+     SELECT ins.rv::text AS rv, ins.body, chk.objects::text AS objects, chk.storage_bytes::text AS storage_bytes,
+            chk.size::text AS size, chk.over_objects, chk.over_storage,
+            CASE WHEN ins.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text) END AS notified
+       FROM chk LEFT JOIN ins ON true`,
   );
 export const getObject = (s: QuotedSchema) =>
   st('objects.get', `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
@@ -162,6 +173,15 @@ export const updateObject = (s: QuotedSchema) =>
 export const deleteObject = (s: QuotedSchema) =>
   st('objects.delete', `DELETE FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
 export const countObjects = (s: QuotedSchema) => st('objects.count', `SELECT count(*)::int AS n FROM ${s}.objects`);
+/** The usage counters kept by the objects triggers (workspace-ddl.ts v4). */
+export const usageCounters = (s: QuotedSchema) =>
+  st('meta.usage', `SELECT objects::text AS objects, storage_bytes::text AS storage_bytes FROM ${s}.meta`);
+/** Next revision plus the storage counter before the write (updates checked against a storage quota). */
+export const nextRevisionWithUsage = (s: QuotedSchema) =>
+  st('meta.next_rv_usage', `UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv::text AS rv, storage_bytes::text AS storage_bytes`);
+/** Objects per resource: a GROUP BY on the leading PK column (index-only scan when visible). */
+export const countsByResource = (s: QuotedSchema) =>
+  st('objects.counts_by_resource', `SELECT resource, count(*)::int AS n FROM ${s}.objects GROUP BY resource ORDER BY resource`);
 
 /**
  * Keyset page over (namespace, name) within one resource: the PK (resource, namespace, name)

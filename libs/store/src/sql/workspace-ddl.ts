@@ -90,6 +90,56 @@ export const WORKSPACE_MIGRATIONS: readonly WorkspaceMigration[] = [
       `CREATE INDEX objects_owned_idx ON ${s}.objects (uid) WHERE cardinality(owners) > 0`,
     ],
   },
+  {
+    version: 4,
+    name: 'usage counters (object count, storage bytes) in meta',
+    statements: (s) => [
+      // First, so every writer (they all update meta before touching objects) queues behind this
+      // migration and the backfill below cannot miss a concurrent write.
+      `ALTER TABLE ${s}.meta
+         ADD COLUMN objects bigint NOT NULL DEFAULT 0,
+         ADD COLUMN storage_bytes bigint NOT NULL DEFAULT 0`,
+      // Storage bytes of an object = octet_length(body::text): the size of its canonical JSON text
+      // (deterministic for a stored jsonb value, unlike pg_column_size, which depends on TOAST
+      // compression). Kept exact by statement-level triggers with transition tables, so every
+      // write path (create, update, delete, deletecollection, namespace and CRD purges, GC,
+      // orphaning, finalizer marks) is counted in its own transaction with one meta update per
+      // statement. Writers already hold the meta row lock (the revision lock), so this adds no
+      // new lock and no new ordering.
+      `CREATE FUNCTION ${s}.count_objects_insert() RETURNS trigger LANGUAGE plpgsql AS $fn$
+       DECLARE n bigint; b bigint;
+       BEGIN
+         SELECT count(*), coalesce(sum(octet_length(t.body::text)), 0) INTO n, b FROM new_rows t;
+         IF n <> 0 THEN UPDATE ${s}.meta SET objects = objects + n, storage_bytes = storage_bytes + b; END IF;
+         RETURN NULL;
+       END $fn$`,
+      `CREATE FUNCTION ${s}.count_objects_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
+       DECLARE n bigint; b bigint;
+       BEGIN
+         SELECT count(*), coalesce(sum(octet_length(t.body::text)), 0) INTO n, b FROM old_rows t;
+         IF n <> 0 THEN UPDATE ${s}.meta SET objects = objects - n, storage_bytes = storage_bytes - b; END IF;
+         RETURN NULL;
+       END $fn$`,
+      `CREATE FUNCTION ${s}.count_objects_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
+       DECLARE b bigint;
+       BEGIN
+         SELECT coalesce((SELECT sum(octet_length(t.body::text)) FROM new_rows t), 0)
+              - coalesce((SELECT sum(octet_length(t.body::text)) FROM old_rows t), 0) INTO b;
+         IF b <> 0 THEN UPDATE ${s}.meta SET storage_bytes = storage_bytes + b; END IF;
+         RETURN NULL;
+       END $fn$`,
+      `CREATE TRIGGER objects_count_insert AFTER INSERT ON ${s}.objects
+         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s}.count_objects_insert()`,
+      `CREATE TRIGGER objects_count_delete AFTER DELETE ON ${s}.objects
+         REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s}.count_objects_delete()`,
+      `CREATE TRIGGER objects_count_update AFTER UPDATE ON ${s}.objects
+         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s}.count_objects_update()`,
+      // Backfill existing schemas (no writer can run until this transaction commits).
+      `UPDATE ${s}.meta SET
+         objects = (SELECT count(*) FROM ${s}.objects),
+         storage_bytes = (SELECT coalesce(sum(octet_length(o.body::text)), 0) FROM ${s}.objects o)`,
+    ],
+  },
 ];
 
 export const LATEST_WORKSPACE_SCHEMA_VERSION = WORKSPACE_MIGRATIONS[WORKSPACE_MIGRATIONS.length - 1].version;
