@@ -51,7 +51,8 @@ export class UsageAndWebhooks1732650000000 implements MigrationInterface {
         url text NOT NULL,
         events text[] NOT NULL,
         secret_encrypted text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        -- Millisecond precision: list cursors carry the timestamp as RFC 3339 (ms).
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
         CONSTRAINT webhooks_pkey PRIMARY KEY (id),
         CONSTRAINT webhooks_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kplane.tenants (id) ON DELETE CASCADE
       )`);

@@ -57,7 +57,7 @@ export const clientSideBaseline: Scenario = {
         }
         const loadMs = Date.now() - started;
         ctx.log(`  N=${n}: loaded into etcd in ${(loadMs / 1000).toFixed(1)} s`);
-        const runs = Math.max(5, Math.min(50, Math.round(2_000_000 / n)));
+        const runs = Math.max(3, Math.min(20, Math.round(500_000 / n)));
         const kplaneRuns = Math.min(sequential, 100);
         for (const c of selectiveCases(n)) {
           // Warm-up, then timed: range + decode + filter, as a storage client without a cache does.

@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { adminApi, dropWorkspaceRoles, kubeRequest, provisionWorkspace, RunningPlatform, startPlatform, TestWorkspace, waitFor } from '@kplane/testing';
+import { kubeRequest, TestWorkspace, usePlatformSuite, waitFor } from '@kplane/testing';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -64,25 +62,13 @@ class LeaseElector {
 }
 
 describe('other Kubernetes clients', () => {
-  let platform: RunningPlatform;
-  let dir: string;
+  const suite = usePlatformSuite('clients', ['c1']);
   let ws: TestWorkspace;
-  const tenant = `clients-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kplane-clients-'));
-    platform = await startPlatform();
-    ws = await provisionWorkspace(platform, tenant, 'c1', dir);
+    ws = suite.workspace('c1');
     expect((await kubeRequest(ws, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'apps' } } })).status).toBe(201);
-  }, 120_000);
-
-  afterAll(async () => {
-    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
-    await platform?.stop();
-    await dropWorkspaceRoles(platform?.database.url);
-    await platform?.database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  });
 
   it('elects exactly one leader among two client-node contenders, and fails over', async () => {
     const kc = new k8s.KubeConfig();

@@ -1,44 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { adminApi, dropWorkspaceRoles, kubectl, kubeRequest, provisionWorkspace, RunningPlatform, startPlatform, TestWorkspace, waitFor } from '@kplane/testing';
+import { KUBECTL_VERSIONS, kubectl, kubectlFor, kubeRequest, usePlatformSuite, waitFor } from '@kplane/testing';
 
 const CRD = readFileSync(resolve(__dirname, 'fixtures', 'widgets-crd.json'), 'utf8');
-const KUBECTLS: [string, string][] = [
-  ['1.32', '/usr/bin/kubectl'],
-  ['1.27', '/usr/lib/google-cloud-sdk/bin/kubectl.1.27'],
-];
 
 /** CustomResourceDefinitions end to end (issue 4), with the newest and the oldest kubectl. */
 describe('custom resources', () => {
-  let platform: RunningPlatform;
-  let dir: string;
-  let ws: TestWorkspace;
-  const tenant = `crd-${Date.now().toString(36)}`;
+  const suite = usePlatformSuite('crd', ['crds']);
+  const ws = () => suite.workspace('crds');
+  const dir = () => suite.dir;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kplane-crd-'));
-    platform = await startPlatform();
-    ws = await provisionWorkspace(platform, tenant, 'crds', dir);
-  }, 120_000);
-
-  afterAll(async () => {
-    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
-    await platform?.stop();
-    await dropWorkspaceRoles(platform?.database.url);
-    await platform?.database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
-
-  describe.each(KUBECTLS)('kubectl %s', (version, bin) => {
+  describe.each(KUBECTL_VERSIONS)('kubectl %s', (version, bin) => {
     const ns = `crd${version.replace('.', '')}`;
-    const run = (args: string[], stdin?: string) => kubectl(ws.kubeconfigPath, args, { stdin, cacheDir: join(dir, `cache-${version}`), bin });
-    const ok = async (args: string[], stdin?: string) => {
-      const r = await run(args, stdin);
-      if (r.code !== 0) throw new Error(`kubectl ${version} ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
-      return r.stdout;
-    };
+    const k = kubectlFor(ws, dir, version, bin);
+    const run = (args: string[], stdin?: string) => k.run(args, { stdin });
+    const ok = (args: string[], stdin?: string) => k.ok(args, { stdin });
     const widget = (name: string, spec: Record<string, unknown>, labels: Record<string, string> = {}) =>
       JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace: ns, labels }, spec });
 
@@ -104,7 +81,7 @@ describe('custom resources', () => {
 
   it('runs a client-node controller that writes status from an informer', async () => {
     const kc = new k8s.KubeConfig();
-    kc.loadFromString(ws.kubeconfigYaml);
+    kc.loadFromString(ws().kubeconfigYaml);
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const listFn = () => custom.listNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'crd132', plural: 'widgets' }) as never;
     const informer = k8s.makeInformer(kc, '/apis/example.com/v1/namespaces/crd132/widgets', listFn);
@@ -130,19 +107,19 @@ describe('custom resources', () => {
   });
 
   it('deleting the CRD deletes its custom resources and its discovery entry', async () => {
-    const cache = join(dir, 'cache-delete');
-    const run = (args: string[]) => kubectl(ws.kubeconfigPath, args, { cacheDir: cache });
+    const cache = join(dir(), 'cache-delete');
+    const run = (args: string[]) => kubectl(ws().kubeconfigPath, args, { cacheDir: cache });
     expect((await run(['delete', 'crd', 'widgets.example.com', '--timeout=60s'])).code).toBe(0);
     const gone = await run(['get', 'widgets', '-A']);
     expect(gone.code).not.toBe(0);
     // With a cold discovery cache kubectl says the type is unknown; with a warm one the list is a 404.
     expect(gone.stderr).toMatch(/the server doesn't have a resource type "widgets"|could not find the requested resource/);
-    const list = await kubeRequest(ws, 'GET', '/apis');
+    const list = await kubeRequest(ws(), 'GET', '/apis');
     expect(JSON.stringify(list.body)).not.toContain('example.com');
     // Re-creating the CRD starts empty: the old instances went with it.
-    expect((await kubectl(ws.kubeconfigPath, ['apply', '-f', '-'], { stdin: CRD, cacheDir: cache })).code).toBe(0);
-    await kubectl(ws.kubeconfigPath, ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s'], { cacheDir: cache });
-    const again = await kubeRequest(ws, 'GET', '/apis/example.com/v1/widgets');
+    expect((await kubectl(ws().kubeconfigPath, ['apply', '-f', '-'], { stdin: CRD, cacheDir: cache })).code).toBe(0);
+    await kubectl(ws().kubeconfigPath, ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s'], { cacheDir: cache });
+    const again = await kubeRequest(ws(), 'GET', '/apis/example.com/v1/widgets');
     expect(again.status).toBe(200);
     expect(again.body.items).toEqual([]);
   });

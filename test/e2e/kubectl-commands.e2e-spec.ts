@@ -1,47 +1,20 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminApi, dropWorkspaceRoles, kubectl, provisionWorkspace, RunningPlatform, startPlatform, TestWorkspace } from '@kplane/testing';
+import { KUBECTL_VERSIONS, kubectlFor, usePlatformSuite } from '@kplane/testing';
 
 /**
  * Every kubectl command of issue 3, with the newest kubectl we have (protobuf bodies, OpenAPI v3)
  * and the oldest we support (JSON bodies, OpenAPI v2 first). Each version gets its own namespace.
  */
-const KUBECTLS: [string, string][] = [
-  ['1.32', '/usr/bin/kubectl'],
-  ['1.27', '/usr/lib/google-cloud-sdk/bin/kubectl.1.27'],
-];
-
 describe('kubectl commands', () => {
-  let platform: RunningPlatform;
-  let dir: string;
-  let ws: TestWorkspace;
-  const tenant = `kubectl-${Date.now().toString(36)}`;
+  const suite = usePlatformSuite('kubectl', ['cmds']);
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kplane-kubectl-'));
-    platform = await startPlatform();
-    ws = await provisionWorkspace(platform, tenant, 'cmds', dir);
-  }, 120_000);
-
-  afterAll(async () => {
-    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
-    await platform?.stop();
-    await dropWorkspaceRoles(platform?.database.url);
-    await platform?.database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
-
-  describe.each(KUBECTLS)('kubectl %s', (version, bin) => {
+  describe.each(KUBECTL_VERSIONS)('kubectl %s', (version, bin) => {
     const ns = `k${version.replace('.', '')}`;
-    const run = (args: string[], stdin?: string, env: Record<string, string> = {}) =>
-      kubectl(ws.kubeconfigPath, args, { stdin, cacheDir: join(dir, `cache-${version}`), bin, env });
-    const ok = async (args: string[], stdin?: string, env?: Record<string, string>) => {
-      const r = await run(args, stdin, env);
-      if (r.code !== 0) throw new Error(`kubectl ${version} ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
-      return r.stdout;
-    };
+    const k = kubectlFor(() => suite.workspace('cmds'), () => suite.dir, version, bin);
+    const run = (args: string[], stdin?: string, env?: Record<string, string>) => k.run(args, { stdin, env });
+    const ok = (args: string[], stdin?: string, env?: Record<string, string>) => k.ok(args, { stdin, env });
     const getJson = async (args: string[]) => JSON.parse(await ok([...args, '-o', 'json']));
     const manifest = (name: string, data: Record<string, string>, labels: Record<string, string> = {}) =>
       JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels }, data });
@@ -67,7 +40,7 @@ describe('kubectl commands', () => {
       for (let i = 0; i < 5; i++) await ok(['create', 'configmap', `chunk-${i}`, '-n', ns]);
       const chunked = await ok(['get', 'cm', '-n', ns, '--chunk-size=2', '-o', 'name']);
       expect(chunked.split('\n').filter((l) => l.startsWith('configmap/chunk-'))).toHaveLength(5);
-      const watch = spawn(bin, ['--kubeconfig', ws.kubeconfigPath, '--cache-dir', join(dir, `cache-${version}`), 'get', 'cm', '-n', ns, '-w', '--watch-only']);
+      const watch = spawn(bin, ['--kubeconfig', suite.workspace('cmds').kubeconfigPath, '--cache-dir', join(suite.dir, `cache-${version}`), 'get', 'cm', '-n', ns, '-w', '--watch-only']);
       let out = '';
       watch.stdout.on('data', (c) => (out += c));
       await new Promise((r) => setTimeout(r, 1500));
@@ -115,7 +88,7 @@ describe('kubectl commands', () => {
 
     it('edit through KUBE_EDITOR', async () => {
       await ok(['create', 'configmap', 'e1', '-n', ns, '--from-literal=x=before']);
-      const editor = join(dir, `editor-${version}.sh`);
+      const editor = join(suite.dir, `editor-${version}.sh`);
       writeFileSync(editor, '#!/bin/sh\nsed -i "s/x: before/x: edited/" "$1"\n');
       chmodSync(editor, 0o755);
       await ok(['edit', 'cm', 'e1', '-n', ns], undefined, { KUBE_EDITOR: editor, EDITOR: editor });

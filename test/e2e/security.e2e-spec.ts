@@ -1,45 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { adminApi, dropWorkspaceRoles, kubectl, kubeRequest, kubeWatch, provisionWorkspace, RunningPlatform, startPlatform, TestWorkspace, waitFor } from '@kplane/testing';
-
-const KUBECTLS: [string, string][] = [
-  ['1.32', '/usr/bin/kubectl'],
-  ['1.27', '/usr/lib/google-cloud-sdk/bin/kubectl.1.27'],
-];
+import { adminApi, KUBECTL_VERSIONS, kubectlFor, kubeRequest, kubeWatch, RunningPlatform, TestWorkspace, usePlatformSuite, waitFor } from '@kplane/testing';
 
 /** Isolation and RBAC inside workspaces (issue 5), attacked end to end. */
 describe('security', () => {
-  let platform: RunningPlatform;
-  let dir: string;
+  const suite = usePlatformSuite('sec', ['a', 'b'], {
+    KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND: '40',
+    KPLANE_WORKSPACE_RATE_LIMIT_BURST: '80',
+    KPLANE_MAX_WATCHES_PER_WORKSPACE: '3',
+  });
   let a: TestWorkspace;
   let b: TestWorkspace;
-  const tenant = `sec-${Date.now().toString(36)}`;
+  let platform: RunningPlatform;
+  beforeAll(() => {
+    [a, b, platform] = [suite.workspace('a'), suite.workspace('b'), suite.platform];
+  });
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kplane-sec-'));
-    platform = await startPlatform({ KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND: '40', KPLANE_WORKSPACE_RATE_LIMIT_BURST: '80', KPLANE_MAX_WATCHES_PER_WORKSPACE: '3' });
-    a = await provisionWorkspace(platform, tenant, 'a', dir);
-    b = await provisionWorkspace(platform, tenant, 'b', dir);
-  }, 120_000);
-
-  afterAll(async () => {
-    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
-    await platform?.stop();
-    await dropWorkspaceRoles(platform?.database.url);
-    await platform?.database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
-
-  describe.each(KUBECTLS)('service accounts and RBAC with kubectl %s', (version, bin) => {
+  describe.each(KUBECTL_VERSIONS)('service accounts and RBAC with kubectl %s', (version, bin) => {
     const ns = `rbac${version.replace('.', '')}`;
-    const run = (args: string[], token?: string) =>
-      kubectl(a.kubeconfigPath, [...(token ? ['--token', token] : []), ...args], { cacheDir: join(dir, `cache-${version}-${token ? 'sa' : 'admin'}`), bin });
-    const ok = async (args: string[], token?: string) => {
-      const r = await run(args, token);
-      if (r.code !== 0) throw new Error(`kubectl ${version} ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
+    const asAdmin = kubectlFor(() => a, () => suite.dir, version, bin, 'admin');
+    const asRobot = kubectlFor(() => a, () => suite.dir, version, bin, 'sa');
+    const run = (args: string[], token?: string) => (token ? asRobot.run(args, { token }) : asAdmin.run(args));
+    const ok = (args: string[], token?: string) => (token ? asRobot.ok(args, { token }) : asAdmin.ok(args));
     let token = '';
 
     beforeAll(async () => {
@@ -140,26 +120,16 @@ describe('security', () => {
 });
 
 describe('metrics', () => {
-  let platform: RunningPlatform;
-  let dir: string;
+  const suite = usePlatformSuite('metrics', ['m']);
   let ws: TestWorkspace;
-  const tenant = `metrics-${Date.now().toString(36)}`;
+  let platform: RunningPlatform;
+  const tenant = suite.tenant;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kplane-metrics-'));
-    platform = await startPlatform();
-    ws = await provisionWorkspace(platform, tenant, 'm', dir);
+    [ws, platform] = [suite.workspace('m'), suite.platform];
     await kubeRequest(ws, 'GET', '/api/v1/namespaces');
     await kubeRequest(ws, 'POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name: 'm1' } } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
-    await platform?.stop();
-    await dropWorkspaceRoles(platform?.database.url);
-    await platform?.database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  });
 
   it('every app serves Prometheus metrics whose labels never name a tenant or workspace', async () => {
     const apiserver = await kubeRequest(ws, 'GET', '/metrics', { rawPath: true, token: null });

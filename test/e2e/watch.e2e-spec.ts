@@ -1,15 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { adminApi, dropWorkspaceRoles, kubeRequest, kubeWatch, provisionWorkspace, RunningPlatform, startPlatform, TestWorkspace, waitFor } from '@kplane/testing';
+import { kubeRequest, kubeWatch, TestWorkspace, usePlatformSuite, waitFor } from '@kplane/testing';
 
 /** Watch semantics over HTTP and through the @kubernetes/client-node informer (kubernetes-api.md §7). */
 describe('watch', () => {
-  let platform: RunningPlatform;
-  let dir: string;
+  // Compaction every second, keeping only the newest 5 changes, so a 410 can be provoked; watches
+  // without timeoutSeconds end within 2-3 s, so the informer re-watches during the test.
+  const suite = usePlatformSuite('watch', ['w1'], {
+    KPLANE_CHANGELOG_KEEP_SECONDS: '0',
+    KPLANE_CHANGELOG_KEEP_COUNT: '5',
+    KPLANE_COMPACTION_INTERVAL_SECONDS: '1',
+    KPLANE_WATCH_MIN_TIMEOUT_SECONDS: '2',
+    KPLANE_WATCH_MAX_TIMEOUT_SECONDS: '3',
+  });
   let ws: TestWorkspace;
-  const tenant = `watch-${Date.now().toString(36)}`;
 
   const cm = (name: string, labels: Record<string, string> = {}, data: Record<string, string> = { a: '1' }) => ({
     apiVersion: 'v1',
@@ -24,27 +27,9 @@ describe('watch', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kplane-watch-'));
-    // Compaction every second, keeping only the newest 5 changes, so a 410 can be provoked.
-    platform = await startPlatform({
-      KPLANE_CHANGELOG_KEEP_SECONDS: '0',
-      KPLANE_CHANGELOG_KEEP_COUNT: '5',
-      KPLANE_COMPACTION_INTERVAL_SECONDS: '1',
-      // Watches without timeoutSeconds end within 2-3 s, so the informer re-watches during the test.
-      KPLANE_WATCH_MIN_TIMEOUT_SECONDS: '2',
-      KPLANE_WATCH_MAX_TIMEOUT_SECONDS: '3',
-    });
-    ws = await provisionWorkspace(platform, tenant, 'w1', dir);
+    ws = suite.workspace('w1');
     expect((await kubeRequest(ws, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'demo' } } })).status).toBe(201);
-  }, 120_000);
-
-  afterAll(async () => {
-    await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}`).catch(() => undefined);
-    await platform?.stop();
-    await dropWorkspaceRoles(platform?.database.url);
-    await platform?.database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  });
 
   it('replays from a resourceVersion, then streams live changes in order, with loose booleans', async () => {
     const list = await kubeRequest(ws, 'GET', '/api/v1/namespaces/demo/configmaps');
@@ -101,7 +86,7 @@ describe('watch', () => {
       const watch = await kubeWatch(ws, '/api/v1/namespaces/demo/configmaps?watch=true&resourceVersion=3');
       await watch.ended;
       return watch.events.length === 1 && watch.events[0].type === 'ERROR';
-    }, { timeoutMs: 20_000, describe: () => platform.logs() });
+    }, { timeoutMs: 20_000, describe: () => suite.platform.logs() });
     const watch = await kubeWatch(ws, '/api/v1/namespaces/demo/configmaps?watch=true&resourceVersion=3');
     await watch.ended;
     expect(watch.events).toHaveLength(1);

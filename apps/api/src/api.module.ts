@@ -17,6 +17,10 @@ import {
   WorkspaceKubeconfigService,
   WorkspacesRepository,
   WorkspacesService,
+  UsageRepository,
+  UsageService,
+  WebhooksRepository,
+  WebhooksService,
 } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
 import { randomUUID } from 'node:crypto';
@@ -40,6 +44,8 @@ import { RedisClient } from './queue/redis-client';
 import { QuotaController } from './quota/quota.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
+import { UsageController } from './usage/usage.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -72,7 +78,7 @@ export class ApiModule {
           retryDelay: 1000,
         }),
       ],
-      controllers: [HealthController, MetricsController, TenantsController, QuotaController, WorkspacesController, OperationsController, ApiKeysController, AuditController],
+      controllers: [HealthController, MetricsController, TenantsController, QuotaController, WorkspacesController, OperationsController, ApiKeysController, AuditController, UsageController, WebhooksController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(config.masterKey) },
@@ -93,6 +99,10 @@ export class ApiModule {
         { provide: AuditLog, useFactory: (ds: DataSource) => new AuditLog(ds), inject: [DataSource] },
         AuditRecorder,
         HttpMetrics,
+        UsageRepository,
+        UsageService,
+        WebhooksRepository,
+        WebhooksService,
         // Guards run in this order: who is calling, then their tenant's rate limit.
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

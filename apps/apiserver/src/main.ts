@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
-import { AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory } from '@kplane/control';
+import { AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
 import { WatchHub } from '@kplane/store';
 import { Pool } from 'pg';
@@ -12,6 +12,7 @@ import { ApiRegistry } from './registry/api-registry';
 import { RbacStateCache } from './auth/rbac-state';
 import { ServiceAccountTokens } from './auth/service-account-tokens';
 import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter';
+import { installWorkspaceQuotas, workspaceRateLimit } from './quota/workspace-quotas';
 import { ApiserverMetrics } from './metrics/apiserver-metrics';
 
 /** The pg pool behind TypeORM's postgres driver (undefined if the driver changes shape). */
@@ -36,15 +37,19 @@ async function bootstrap(): Promise<void> {
   const audit = new AuditWriter(shardPool, { onError: (err) => logger.warn({ err: (err as Error).message }, 'audit write failed') });
   const hub = new WatchHub({ pool: shardPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
   await hub.start();
+  const directory = new WorkspaceDirectory(ds);
+  // Tenant quotas (objects, storage, request rate), re-read every few seconds.
+  const quotas = new WorkspaceQuotaCache((id) => directory.quotaFor(id), { ttlMs: 3000 });
+  installWorkspaceQuotas(quotas);
   const handler = createKubeRequestHandler({
-    directory: new WorkspaceDirectory(ds),
+    directory,
     poolFor: () => shardPool,
     hubFor: () => hub,
     watchLimits: config.watch,
     registry: new ApiRegistry(),
     rbac: new RbacStateCache(),
     saTokens: new ServiceAccountTokens(config.masterKey),
-    rateLimiter: new WorkspaceRateLimiter(() => config.rateLimit),
+    rateLimiter: new WorkspaceRateLimiter(workspaceRateLimit(() => config.rateLimit, quotas)),
     watches,
     metrics,
     audit,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { apiserverUrl, parseEnv, resolveSecrets, workerEnv } from '@kplane/config';
 import { z } from 'zod';
 
@@ -22,6 +23,20 @@ const workerReliabilityEnv = workerEnv.extend({
   KPLANE_WORKSPACE_BUSY_RETRY_MS: z.coerce.number().int().min(50).default(2000),
   /** Test hook (NODE_ENV=test only): the worker stops forever before the named step, to be SIGKILLed there. */
   KPLANE_TEST_PAUSE_AT_STEP: z.string().optional(),
+  /** Usage metering: how often every Ready/Suspended workspace is sampled into kplane.usage_samples. */
+  KPLANE_METERING_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** An API server's open-watch gauge older than this is ignored (the instance is gone). */
+  KPLANE_WATCH_GAUGE_STALE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Webhooks: how often the outbox is fanned out and lost deliveries are enqueued again. */
+  KPLANE_WEBHOOK_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(10),
+  KPLANE_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  /** First retry delay; each further retry doubles it. */
+  KPLANE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
+  KPLANE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  KPLANE_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  KPLANE_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  /** Extra CA (PEM file) trusted for webhook receivers besides the system roots; TLS is always verified. */
+  KPLANE_WEBHOOK_CA_FILE: z.string().min(1).optional(),
 });
 
 export interface WorkerConfig {
@@ -41,11 +56,32 @@ export interface WorkerConfig {
   testPauseAtStep: string | null;
   apiserverUrl: string;
   masterKey: Buffer;
+  metering: { everySeconds: number; watchStaleSeconds: number };
+  webhooks: {
+    sweepEverySeconds: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    timeoutMs: number;
+    concurrency: number;
+    retentionSeconds: number;
+    /** PEM of KPLANE_WEBHOOK_CA_FILE, read at start. */
+    extraCaPem: string | null;
+  };
   logLevel: string;
   pretty: boolean;
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
+
+function readCaFile(path: string): string {
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
+    return pem;
+  } catch (err) {
+    throw new Error(`KPLANE_WEBHOOK_CA_FILE: cannot use ${path}: ${(err as Error).message}`);
+  }
+}
 
 export function loadWorkerConfig(): WorkerConfig {
   const env = parseEnv(workerReliabilityEnv);
@@ -70,6 +106,16 @@ export function loadWorkerConfig(): WorkerConfig {
     testPauseAtStep: env.NODE_ENV === 'test' && env.KPLANE_TEST_PAUSE_AT_STEP ? env.KPLANE_TEST_PAUSE_AT_STEP : null,
     apiserverUrl: apiserverUrl(env),
     masterKey: secrets.masterKey,
+    metering: { everySeconds: env.KPLANE_METERING_INTERVAL_SECONDS, watchStaleSeconds: env.KPLANE_WATCH_GAUGE_STALE_SECONDS },
+    webhooks: {
+      sweepEverySeconds: env.KPLANE_WEBHOOK_SWEEP_INTERVAL_SECONDS,
+      maxAttempts: env.KPLANE_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.KPLANE_WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: env.KPLANE_WEBHOOK_TIMEOUT_MS,
+      concurrency: env.KPLANE_WEBHOOK_CONCURRENCY,
+      retentionSeconds: env.KPLANE_WEBHOOK_RETENTION_DAYS * 86400,
+      extraCaPem: env.KPLANE_WEBHOOK_CA_FILE ? readCaFile(env.KPLANE_WEBHOOK_CA_FILE) : null,
+    },
     logLevel: env.LOG_LEVEL,
     pretty: env.NODE_ENV === 'development' && process.stdout.isTTY === true,
   });

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { controlDataSourceOptions, OperationProgress, OperationsSweepRepository, ReconciliationRepository } from '@kplane/control';
-import { createRedisConnection, LifecycleProducer, MAINTENANCE_QUEUE, WORKSPACE_LIFECYCLE_QUEUE } from '@kplane/queue';
+import { createRedisConnection, LifecycleProducer, MAINTENANCE_QUEUE, WEBHOOK_DELIVERY_QUEUE, WORKSPACE_LIFECYCLE_QUEUE } from '@kplane/queue';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -18,6 +18,8 @@ import { WorkerMetrics } from './metrics/worker-metrics';
 import { WorkspaceReconciler } from './reconciliation/workspace-reconciler';
 import { LIFECYCLE_PRODUCER, OperationSweeper } from './sweeper/operation-sweeper';
 import { WORKER_CONFIG, WorkerConfig } from './worker-config';
+import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
+import { LifecycleEvents, webhookProviders } from './webhooks/webhook.providers';
 
 export function workerModule(config: WorkerConfig) {
   @Module({
@@ -32,7 +34,7 @@ export function workerModule(config: WorkerConfig) {
       }),
       TypeOrmModule.forRoot(controlDataSourceOptions(config.databaseUrl)),
       BullModule.forRoot({ connection: createRedisConnection(config.redisUrl, 'worker'), prefix: config.queuePrefix }),
-      BullModule.registerQueue({ name: WORKSPACE_LIFECYCLE_QUEUE }, { name: MAINTENANCE_QUEUE }),
+      BullModule.registerQueue({ name: WORKSPACE_LIFECYCLE_QUEUE }, { name: MAINTENANCE_QUEUE }, { name: WEBHOOK_DELIVERY_QUEUE }),
     ],
     providers: [
       { provide: WORKER_CONFIG, useValue: config },
@@ -60,6 +62,9 @@ export function workerModule(config: WorkerConfig) {
       WorkspaceReconciler,
       MaintenanceProcessor,
       MetricsEndpoint,
+      ...webhookProviders,
+      LifecycleEvents,
+      WebhookDeliveryProcessor,
     ],
   })
   class WorkerModule implements OnApplicationShutdown {

@@ -37,5 +37,7 @@ export const MAINTENANCE_JOBS = {
   collectGarbage: 'CollectGarbage',
   sweepOperations: 'SweepOperations',
   reconcileWorkspaces: 'ReconcileWorkspaces',
+  meterUsage: 'MeterUsage',
+  sweepWebhooks: 'SweepWebhooks',
 } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];

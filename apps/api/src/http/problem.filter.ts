@@ -6,6 +6,10 @@ import {
   AuditErrorCode,
   RateLimitError,
   RateLimitErrorCode,
+  UsageError,
+  UsageErrorCode,
+  WebhookError,
+  WebhookErrorCode,
   IdempotencyError,
   IdempotencyErrorCode,
   isDataException,
@@ -25,7 +29,7 @@ import { AuthError, AuthErrorCode } from './auth.errors';
 import { FieldProblem, problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
 import { RequestValidationError } from './request-validation';
 
-type DomainError = TenantError | WorkspaceError | OperationError | IdempotencyError | QueryError | AuthError | ApiKeyError | AuditError | RateLimitError;
+type DomainError = TenantError | WorkspaceError | OperationError | IdempotencyError | QueryError | AuthError | ApiKeyError | AuditError | RateLimitError | UsageError | WebhookError;
 export type DomainErrorCode =
   | TenantErrorCode
   | WorkspaceErrorCode
@@ -35,7 +39,9 @@ export type DomainErrorCode =
   | AuthErrorCode
   | ApiKeyErrorCode
   | AuditErrorCode
-  | RateLimitErrorCode;
+  | RateLimitErrorCode
+  | UsageErrorCode
+  | WebhookErrorCode;
 
 function assertNever(code: never): never {
   throw new Error(`unmapped error code ${String(code)}`);
@@ -49,6 +55,7 @@ export function statusForCode(code: DomainErrorCode): number {
     case 'INVALID_LABEL_SELECTOR':
     case 'IDEMPOTENCY_KEY_INVALID':
     case 'AUDIT_FILTER_INVALID':
+    case 'USAGE_PERIOD_INVALID':
       return 400;
     case 'UNAUTHENTICATED':
       return 401;
@@ -58,6 +65,7 @@ export function statusForCode(code: DomainErrorCode): number {
     case 'WORKSPACE_NOT_FOUND':
     case 'OPERATION_NOT_FOUND':
     case 'API_KEY_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
       return 404;
     case 'TENANT_NAME_TAKEN':
     case 'TENANT_DELETING':
@@ -73,6 +81,7 @@ export function statusForCode(code: DomainErrorCode): number {
     case 'QUOTA_EXCEEDED':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'API_KEY_INVALID':
+    case 'WEBHOOK_INVALID':
       return 422;
     case 'RATE_LIMITED':
       return 429;
@@ -93,7 +102,9 @@ function isDomainError(err: unknown): err is DomainError {
     err instanceof AuthError ||
     err instanceof ApiKeyError ||
     err instanceof AuditError ||
-    err instanceof RateLimitError
+    err instanceof RateLimitError ||
+    err instanceof UsageError ||
+    err instanceof WebhookError
   );
 }
 

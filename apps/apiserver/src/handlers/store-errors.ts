@@ -1,5 +1,6 @@
 import { conflict, expired, internalError, KubeStatusError, notFound, alreadyExists, badRequest, serviceUnavailable, ResourceType } from '@kplane/kube';
 import { StoreError, StoreErrorCode } from '@kplane/store';
+import { quotaExceeded } from '../quota/workspace-quotas';
 
 /** Store errors become Kubernetes Status errors here and nowhere else (exhaustive on purpose). */
 export function toKubeError(err: unknown, rt: ResourceType, name: string): unknown {
@@ -20,6 +21,8 @@ export function toKubeError(err: unknown, rt: ResourceType, name: string): unkno
       return serviceUnavailable('the storage backend is unavailable', 1);
     case 'STORE_INVALID_NAME':
       return internalError('invalid workspace');
+    case 'STORE_QUOTA_EXCEEDED':
+      return quotaExceeded(rt, name, err.quota);
     default: {
       const unreachable: never = code;
       return unreachable;

@@ -24,6 +24,7 @@ import { noteAuditName, sendJson } from '../http/respond';
 import { ResourceRequest } from './request-context';
 import { translated } from './store-errors';
 import { readWriteOptions, WriteOptions } from './write-options';
+import { storeQuotaFor } from '../quota/workspace-quotas';
 
 type Obj = Record<string, unknown>;
 
@@ -60,7 +61,8 @@ async function storeCreate(r: ResourceRequest, body: Obj, opts: WriteOptions, ap
   await checkNamespaceOpen(r, obj.metadata.name);
   if (opts.dryRun) return r.behaviour.present(obj);
   noteAuditName(r.res, obj.metadata.name);
-  const created = await translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, r.behaviour.fieldValues(obj)));
+  const quota = await storeQuotaFor(r.workspaceId);
+  const created = await translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, r.behaviour.fieldValues(obj), { quota }));
   await r.behaviour.afterWrite?.(created);
   return r.behaviour.present(created);
 }
@@ -91,8 +93,10 @@ export async function storeUpdate(r: ResourceRequest, existing: KubeObject, inco
   checkStoredObjectSize(updated);
   if (opts.dryRun) return r.behaviour.present({ ...updated, metadata: { ...updated.metadata, resourceVersion: existing.metadata.resourceVersion } });
   const key = storageKey(r.rt);
+  // Updates are held to the storage quota only (growth beyond it is refused, shrinking never is).
+  const quota = await storeQuotaFor(r.workspaceId);
   const saved = await translated(r.rt, r.name!, () =>
-    r.store.update(key, updated, r.behaviour.fieldValues(updated), { expectedResourceVersion: expectedRv || undefined }),
+    r.store.update(key, updated, r.behaviour.fieldValues(updated), { expectedResourceVersion: expectedRv || undefined, quota }),
   );
   await r.behaviour.afterWrite?.(saved);
   if (saved.metadata.deletionTimestamp && !saved.metadata.finalizers?.length) {

@@ -11,6 +11,9 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WorkspaceReconciler } from '../reconciliation/workspace-reconciler';
 import { OperationSweeper } from '../sweeper/operation-sweeper';
 import { WORKER_CONFIG, WorkerConfig } from '../worker-config';
+import { UsageMeter } from '../metering/usage-meter';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
+import { WebhookOutbox } from '@kplane/control';
 
 /**
  * Scheduled upkeep. Job schedulers live in Redis, so however many workers run, each job runs
@@ -30,6 +33,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     private readonly reconciler: WorkspaceReconciler,
     private readonly metrics: WorkerMetrics,
     private readonly logger: PinoLogger,
+    private readonly meter: UsageMeter,
+    private readonly webhooks: WebhookDispatcher,
+    private readonly outbox: WebhookOutbox,
   ) {
     super();
     this.logger.setContext('MaintenanceProcessor');
@@ -53,6 +59,8 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       ['collect-garbage', this.config.gcEverySeconds, MAINTENANCE_JOBS.collectGarbage],
       ['sweep-operations', this.config.sweep.everySeconds, MAINTENANCE_JOBS.sweepOperations],
       ['reconcile-workspaces', this.config.reconcile.everySeconds, MAINTENANCE_JOBS.reconcileWorkspaces],
+      ['meter-usage', this.config.metering.everySeconds, MAINTENANCE_JOBS.meterUsage],
+      ['sweep-webhooks', this.config.webhooks.sweepEverySeconds, MAINTENANCE_JOBS.sweepWebhooks],
     ];
     try {
       for (const [id, seconds, name] of schedules) await this.queue.upsertJobScheduler(id, { every: seconds * 1000 }, { name, opts: keep });
@@ -82,6 +90,16 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       case 'ReconcileWorkspaces': {
         const r = await this.reconciler.reconcile();
         return { dropped: r.dropped.length, markedFailed: r.markedFailed.length, credentialsDeleted: r.credentialsDeleted, deferred: r.plan.deferred.length };
+      }
+      case 'MeterUsage': {
+        const r = await this.meter.run();
+        if (r.failed.length) this.logger.warn({ failed: r.failed.slice(0, 10), count: r.failed.length }, 'some workspaces could not be metered; they are sampled next time');
+        return { sampled: r.sampled, failed: r.failed.length, events: r.events };
+      }
+      case 'SweepWebhooks': {
+        const r = await this.webhooks.dispatch();
+        const pruned = await this.outbox.prune(this.config.webhooks.retentionSeconds);
+        return { ...r, pruned };
       }
       default: {
         const unreachable: never = name;

@@ -13,6 +13,7 @@ import { LIFECYCLE_DEPS } from '../lifecycle/lifecycle-deps.provider';
 import { WORKSPACE_LOCKS, WorkspaceBusyError, WorkspaceLockPort } from '../lifecycle/workspace-lock';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WORKER_CONFIG, WorkerConfig } from '../worker-config';
+import { LifecycleEvents } from '../webhooks/webhook.providers';
 
 /** Every operation type has exactly one step list; a missing one is a compile error. */
 const WORKSPACE_STEPS: Record<Exclude<OperationType, 'DeleteTenant'>, Step<LifecycleDeps>[]> = {
@@ -60,6 +61,7 @@ export class WorkspaceLifecycleProcessor extends WorkerHost implements OnApplica
     private readonly tenantDeletion: TenantDeletion,
     private readonly metrics: WorkerMetrics,
     private readonly logger: PinoLogger,
+    private readonly events: LifecycleEvents,
   ) {
     super();
     this.logger.setContext('WorkspaceLifecycleProcessor');
@@ -101,6 +103,8 @@ export class WorkspaceLifecycleProcessor extends WorkerHost implements OnApplica
       await this.progress.start(operationId, attempt);
       log(`operation ${operation.type} running`);
       await this.runOperation(operation, log);
+      // Outbox first: a crash before succeed() re-runs the job, and re-emitting is a no-op.
+      await this.events.succeeded(operation);
       await this.checkpoint?.('succeed');
       await this.progress.succeed(operationId);
       log(`operation ${operation.type} succeeded`);
@@ -140,6 +144,7 @@ export class WorkspaceLifecycleProcessor extends WorkerHost implements OnApplica
     await this.progress.fail(operation.id, message);
     const phase = operation.workspaceId ? finalWorkspacePhase(operation.type, message) : null;
     if (phase && operation.workspaceId) await this.progress.transitionWorkspacePhase(operation.workspaceId, phase.from, 'Failed', phase.message);
+    await this.events.provisioningFailed(operation, message).catch((e: Error) => this.logger.warn({ operationId: operation.id, err: e.message }, 'could not record workspace.failed'));
     this.logger.error({ operationId: operation.id, attempt, err: message }, `operation ${operation.type} failed`);
     throw terminal && !(err instanceof UnrecoverableError) ? new UnrecoverableError(message) : err;
   }

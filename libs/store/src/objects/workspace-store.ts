@@ -321,7 +321,7 @@ function limitOf(v: number | null | undefined): number | null {
 }
 
 function quotaExceeded(resource: string, k: { namespace: string; name: string }, quota: StoreQuotaExceeded): StoreError {
-  const unit = quota.limit === 'objects' ? 'count/objects' : 'storage/bytes';
+  const unit = quota.limit === 'objects' ? 'count/objects' : 'kplane.io/storage-bytes';
   return new StoreError(
     'STORE_QUOTA_EXCEEDED',
     `${resource} ${qualified(k)}: exceeded quota: requested: ${unit}=${quota.requested}, used: ${unit}=${quota.used}, limited: ${unit}=${quota.limited}`,

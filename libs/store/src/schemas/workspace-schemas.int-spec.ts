@@ -27,7 +27,7 @@ describe('WorkspaceSchemas (provisioning)', () => {
     expect(await t.schemas.listWorkspaceSchemas()).toContain(id);
 
     const { rows: versions } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     // Tables belong to the workspace role; nobody else is granted anything on them.
     const { rows: owners } = await t.pool.query(`SELECT tablename, tableowner FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [name]);
     expect(owners).toEqual(['changes', 'compaction', 'meta', 'objects', 'schema_version'].map((tablename) => ({ tablename, tableowner: name })));
@@ -72,9 +72,15 @@ describe('WorkspaceSchemas (provisioning)', () => {
     // Roll the schema back to version 1 as an old deployment would have left it.
     await t.pool.query(`DROP TABLE "${name}".compaction; DROP INDEX "${name}".changes_created_at_idx; DROP INDEX "${name}".objects_resource_name_idx; DELETE FROM "${name}".schema_version WHERE version = 2`);
     await t.pool.query(`DROP INDEX "${name}".objects_namespace_idx; DROP INDEX "${name}".objects_owned_idx; DELETE FROM "${name}".schema_version WHERE version = 3`);
+    await t.pool.query(
+      `DROP TRIGGER objects_count_insert ON "${name}".objects; DROP TRIGGER objects_count_delete ON "${name}".objects; DROP TRIGGER objects_count_update ON "${name}".objects;
+       DROP FUNCTION "${name}".count_objects_insert(), "${name}".count_objects_delete(), "${name}".count_objects_update();
+       ALTER TABLE "${name}".meta DROP COLUMN objects, DROP COLUMN storage_bytes; DELETE FROM "${name}".schema_version WHERE version = 4`,
+    );
     await t.schemas.applyDdl(id);
     const { rows } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    expect(await store.usage()).toMatchObject({ objects: 1 });
     expect(await store.oldestRetainedResourceVersion()).toBe('1');
     expect(await store.get('configmaps', 'd', 'kept')).not.toBeNull();
   });
