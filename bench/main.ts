@@ -34,9 +34,11 @@ async function main(): Promise<number> {
       try {
         const r = await s.run({ platform, log });
         const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-        const json = join(resultsDir, `${s.name}-${stamp}.json`);
+        // A profiled run (BENCH_CPU_PROF=1) is slower: keep it apart from the reference results.
+        const suffix = process.env.BENCH_CPU_PROF === '1' ? '-profiled' : '';
+        const json = join(resultsDir, `${s.name}${suffix}-${stamp}.json`);
         writeFileSync(json, JSON.stringify({ scenario: s.name, startedAt: startedAt.toISOString(), env, ...r.data }, null, 2) + '\n');
-        const md = join(resultsDir, `${s.name}-latest.md`);
+        const md = join(resultsDir, `${s.name}${suffix}-latest.md`);
         writeFileSync(
           md,
           [

@@ -103,8 +103,8 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
   let output = '';
   const children = new Map<string, ChildProcess>();
   // BENCH_CPU_PROF=1: the apiserver runs under `node --cpu-prof`; the .cpuprofile is written to
-  // bench/results/profiles/ when it exits (SIGTERM -> graceful shutdown -> process.exit).
-  const profileDir = join(REPO_ROOT, 'bench', 'results', 'profiles');
+  // BENCH_CPU_PROF_DIR (default $TMPDIR/kplane-bench-profiles) when it exits (SIGTERM -> graceful shutdown -> process.exit).
+  const profileDir = process.env.BENCH_CPU_PROF_DIR ?? join(tmpdir(), 'kplane-bench-profiles');
   const nodeArgs = (app: string) => (process.env.BENCH_CPU_PROF === '1' && app === 'apiserver' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const start = (app: 'api' | 'apiserver' | 'worker') => {
     const child = spawn(process.execPath, [...nodeArgs(app), join(DIST_ROOT, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
-import { AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
+import { ApiRequestCounter, AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
 import { WatchHub } from '@kplane/store';
 import { Pool } from 'pg';
@@ -34,6 +34,8 @@ async function bootstrap(): Promise<void> {
   controlPool(ds)?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
   const watches = new WatchCounter(config.maxWatchesPerWorkspace);
   const metrics = new ApiserverMetrics(() => [shardPool], () => watches.total());
+  const usage = new ApiRequestCounter();
+  usage.start(shardPool, 5000, (err) => logger.warn({ err: (err as Error).message }, 'usage counter flush failed'));
   const audit = new AuditWriter(shardPool, { onError: (err) => logger.warn({ err: (err as Error).message }, 'audit write failed') });
   const hub = new WatchHub({ pool: shardPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
   await hub.start();
@@ -52,6 +54,7 @@ async function bootstrap(): Promise<void> {
     rateLimiter: new WorkspaceRateLimiter(workspaceRateLimit(() => config.rateLimit, quotas)),
     watches,
     metrics,
+    usage,
     audit,
     publicUrl: config.publicUrl,
     logger,
@@ -69,6 +72,7 @@ async function bootstrap(): Promise<void> {
     // Watches end with a clean close; clients re-watch from their last revision elsewhere.
     await hub.stop();
     await audit.close().catch(() => undefined);
+    await usage.stop(shardPool).catch(() => undefined);
     server.closeIdleConnections?.();
     setTimeout(() => process.exit(0), 10_000).unref();
     await shardPool.end().catch(() => undefined);

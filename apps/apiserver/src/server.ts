@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuditWriter, WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
+import type { ApiRequestCounter, AuditWriter, WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
 import { authorize, BUILTIN_RESOURCES, forbiddenFor, internalError, isResourceAttributes, KubeStatusError, methodNotAllowed, parseBoolParam } from '@kplane/kube';
 import { WatchHub, WorkspaceStore } from '@kplane/store';
 import type { Logger } from 'pino';
@@ -40,6 +40,8 @@ export interface KubeServerDeps {
   watches: WatchCounter;
   audit?: Pick<AuditWriter, 'enqueue'>;
   metrics?: ApiserverMetrics;
+  /** Per-workspace request and watch counts for the usage API (flushed in batches). */
+  usage?: Pick<ApiRequestCounter, 'count' | 'reportOpenWatches'>;
 }
 
 const BUILTIN_GROUPS = new Set(BUILTIN_RESOURCES.map((r) => r.group));
@@ -123,6 +125,7 @@ async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerRes
   const store = storeFor(access);
   const attrs = requestAttributes(path, method, '/' + rest.join('/'), watch);
   ctx.verb = attrs.verb;
+  deps.usage?.count(access.workspaceId, attrs.verb);
   if (isResourceAttributes(attrs)) ctx.group = attrs.group;
   if (isResourceAttributes(attrs)) {
     ctx.audit = {
@@ -184,7 +187,13 @@ async function serveResource(
   }
   let release: (() => void) | undefined;
   if (watch && method === 'GET' && !path.name) {
-    release = deps.watches.acquire(access.workspaceId);
+    const acquired = deps.watches.acquire(access.workspaceId);
+    const report = () => deps.usage?.reportOpenWatches(access.workspaceId, deps.watches.count(access.workspaceId));
+    report();
+    release = () => {
+      acquired();
+      report();
+    };
     res.once('close', release);
   }
   try {

@@ -45,6 +45,8 @@ export class WebhookSender {
         target,
         {
           method: 'POST',
+          // One connection per delivery: receivers are many and rarely called twice in a row.
+          agent: false,
           ...(this.ca ? { ca: this.ca } : {}),
           timeout: this.options.timeoutMs,
           headers: {
