@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
 import { createKubeRequestHandler } from './server';
+import { isClosing } from './http/respond';
 import { ApiRegistry } from './registry/api-registry';
 import { RbacStateCache } from './auth/rbac-state';
 import { ServiceAccountTokens } from './auth/service-account-tokens';
@@ -65,6 +66,15 @@ async function bootstrap(): Promise<void> {
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
+  // Requests Node's parser refuses (oversized headers, malformed lines) still get a Status body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // As Node's default handler: answer only if no response is already on this socket.
+    const inFlight = (socket as unknown as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || socket.writableEnded || inFlight?.headersSent || isClosing(socket)) return socket.destroy();
+    const code = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: code === 431 ? 'request header fields too large' : 'malformed HTTP request', reason: code === 431 ? 'RequestHeaderFieldsTooLarge' : 'BadRequest', code });
+    socket.end(`HTTP/1.1 ${code} ${code === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   server.listen(config.port, () => logger.info({ port: config.port, url: config.publicUrl }, 'kplane apiserver listening'));
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -65,6 +65,11 @@ export function createKubeRequestHandler(deps: KubeServerDeps) {
           sendStatus(res, err);
           return;
         }
+        if (req.aborted || (err as { code?: string }).code === 'ECONNRESET' || (err as Error).message === 'aborted') {
+          deps.logger.debug({ requestId }, 'client went away mid-request');
+          res.destroy();
+          return;
+        }
         deps.logger.error({ requestId, err: (err as Error).message, stack: (err as Error).stack }, 'unhandled error');
         sendStatus(res, internalError('an unexpected error occurred'));
       })
@@ -106,8 +111,10 @@ interface RequestContext {
 }
 
 async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+  // The query string only: WHATWG URL parsing would resolve `..` and `%2e%2e` (eating the segment
+  // before them), so the path is split raw and dot segments are refused, never normalised.
   const url = new URL(req.url ?? '/', 'https://localhost');
-  const { workspaceId, rest } = splitPath(url.pathname);
+  const { workspaceId, rest } = splitPath((req.url ?? '/').split('?')[0]);
   const path = parseKubePath(rest);
   // /version and the health endpoints are anonymous, as on kube-apiserver (§2 T16).
   if (path?.kind === 'version') return serveVersion(res);

@@ -15,6 +15,27 @@ export type PatchType = (typeof PATCH_TYPES)[number];
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
+/**
+ * Bodies nested deeper than this, or expanding (through YAML aliases) to more values than this,
+ * are refused before any recursive code (JSON.stringify, deep merges, schema walks) sees them.
+ */
+export const MAX_BODY_DEPTH = 512;
+export const MAX_BODY_NODES = 2_000_000; // a 3 MiB JSON text holds at most ~1.5M values
+
+/** Iterative, so a hostile body cannot blow the stack here either. */
+export function checkShape(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  let nodes = 0;
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (++nodes > MAX_BODY_NODES) throw badRequest('the request body expands to too many values');
+    if (typeof v === 'number' && !Number.isFinite(v)) throw badRequest('the request body holds a number out of range');
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > MAX_BODY_DEPTH) throw badRequest(`the request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
 export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
@@ -33,11 +54,14 @@ export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES):
 }
 
 function parseJson(raw: Buffer): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw badRequest(`the body of the request could not be decoded as JSON: ${(err as Error).message}`);
   }
+  checkShape(value);
+  return value;
 }
 
 /** An object body of POST/PUT: JSON, YAML or the Kubernetes protobuf envelope. */
@@ -45,7 +69,10 @@ export async function readObjectBody(req: IncomingMessage): Promise<Record<strin
   const raw = await readRawBody(req);
   const type = mediaType(req);
   let value: unknown;
-  if (type === PROTOBUF) value = decodeProtobufObject(raw);
+  if (type === PROTOBUF) {
+    value = decodeProtobufObject(raw);
+    checkShape(value);
+  }
   else if (type === 'application/json' || type === '') value = parseJson(raw);
   else if (type === 'application/yaml') value = parseYaml(raw);
   else throw unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF]);
@@ -66,17 +93,24 @@ export async function readPatchBody(req: IncomingMessage): Promise<{ type: Patch
 export async function readOptionalJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const raw = await readRawBody(req, 1024 * 1024);
   if (raw.length === 0 || raw.toString('utf8').trim() === '') return {};
-  if (mediaType(req) === PROTOBUF) return decodeProtobufObject(raw) as Record<string, unknown>;
+  if (mediaType(req) === PROTOBUF) {
+    const decoded = decodeProtobufObject(raw) as Record<string, unknown>;
+    checkShape(decoded);
+    return decoded;
+  }
   const value = parseJson(raw);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('the request body must be a JSON object');
   return value as Record<string, unknown>;
 }
 
 function parseYaml(raw: Buffer): unknown {
+  let value: unknown;
   try {
-    // JSON_SCHEMA: no custom tags, no merge keys that could blow up (billion laughs).
-    return yaml.load(raw.toString('utf8'), { schema: yaml.JSON_SCHEMA, json: true });
+    // JSON_SCHEMA: no custom tags. Aliases still share nodes, so the shape check below bounds them.
+    value = yaml.load(raw.toString('utf8'), { schema: yaml.JSON_SCHEMA, json: true });
   } catch (err) {
     throw badRequest(`the body of the request could not be decoded as YAML: ${(err as Error).message}`);
   }
+  checkShape(value);
+  return value;
 }

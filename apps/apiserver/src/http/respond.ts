@@ -12,6 +12,12 @@ export function sendStatus(res: ServerResponse, err: KubeStatusError): void {
     res.destroy();
     return;
   }
+  // An error answered before the request body was read: close the connection afterwards, so the
+  // unread bytes are never parsed as another request.
+  if (res.req && !res.req.complete) {
+    res.setHeader('Connection', 'close');
+    markClosing(res);
+  }
   const retry = err.status.details?.retryAfterSeconds;
   if (retry !== undefined) res.setHeader('Retry-After', String(retry));
   sendJson(res, err.status.code, err.status);
@@ -26,4 +32,15 @@ export function noteAuditName(res: ServerResponse, name: string): void {
 
 export function auditNameOf(res: ServerResponse): string | undefined {
   return (res as unknown as Record<symbol, string | undefined>)[AUDIT_NAME];
+}
+
+const CLOSING = Symbol('kplane.closing');
+
+/** The socket will close after this response: leftover request bytes must not get an answer. */
+function markClosing(res: ServerResponse): void {
+  if (res.socket) (res.socket as unknown as Record<symbol, boolean>)[CLOSING] = true;
+}
+
+export function isClosing(socket: object): boolean {
+  return (socket as Record<symbol, boolean>)[CLOSING] === true;
 }

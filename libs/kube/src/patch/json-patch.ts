@@ -1,4 +1,4 @@
-import { applyPatch, JsonPatchError, Operation } from 'fast-json-patch';
+import { applyOperation, getValueByPointer, JsonPatchError, Operation } from 'fast-json-patch';
 import { badRequest, requestEntityTooLarge, unprocessable } from '../status';
 
 // JSON patch, RFC 6902 (kubernetes-api.md §9 X2): malformed is 400, an
@@ -44,12 +44,29 @@ function requestTooManyOps(n: number) {
   return requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${n}`);
 }
 
+/**
+ * `copy` can double a document per operation (a copy bomb); what copies add is counted and a
+ * patch that would grow the object past the request limit is refused before it is built.
+ */
+export const MAX_JSON_PATCH_GROWTH_BYTES = 3 * 1024 * 1024;
+
 /** Applies RFC 6902 operations to a copy of `target`. */
 export function applyJsonPatch<T = Record<string, unknown>>(target: unknown, ops: unknown): T {
   const operations = checkShape(ops);
   try {
-    return applyPatch(structuredClone(target), operations, true, true, true).newDocument as T;
+    let doc = structuredClone(target);
+    let grown = 0;
+    for (const op of operations) {
+      if (op.op === 'copy') {
+        const copied = getValueByPointer(doc, op.from);
+        grown += copied === undefined ? 0 : JSON.stringify(copied).length;
+        if (grown > MAX_JSON_PATCH_GROWTH_BYTES) throw requestEntityTooLarge('the json patch would make the object too large');
+      }
+      doc = applyOperation(doc, op, true, true, true).newDocument;
+    }
+    return doc as T;
   } catch (e) {
+    if (!(e instanceof JsonPatchError) && (e as { status?: unknown }).status) throw e;
     if (e instanceof JsonPatchError) {
       const what = `${e.name}${e.operation ? ` (${e.operation.op} ${e.operation.path})` : ''}`;
       if (SHAPE_ERRORS.has(e.name)) throw badRequest(`invalid json patch: ${what}`);

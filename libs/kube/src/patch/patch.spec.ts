@@ -229,3 +229,14 @@ describe('applyStrategicMergePatch', () => {
     expect(err(() => applyStrategicMergePatch({}, [], cm)).code).toBe(400);
   });
 });
+
+describe('json patch copy bombs', () => {
+  it('refuses a patch whose copies would grow the object past the limit, before building it', () => {
+    // Each copy of /data into itself doubles it: 2^40 KB if nothing stopped it.
+    const ops: unknown[] = [{ op: 'add', path: '/data/x', value: 'x'.repeat(1000) }];
+    for (let i = 0; i < 40; i++) ops.push({ op: 'copy', from: '/data', path: `/data/c${i}` });
+    const started = Date.now();
+    expect(() => applyJsonPatch({ data: {} }, ops)).toThrow(/too large/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
