@@ -12,7 +12,8 @@ import { RawRequest, RawResult, rawHttpsRequest, Rng, runBounded } from '../../l
  * hang, answer an error that is not a Status, show workspace B's data, or change anything that
  * the request was refused for. Reproduce a run with FUZZ_SEED=<seed printed in the log>.
  */
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+// A fixed default keeps CI replayable; set FUZZ_SEED to explore other inputs.
+const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 3200);
 const CONCURRENCY = 8;
 const TIMEOUT_MS = 15_000;
