@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { adminApi, dropWorkspaceRoles, kubectl, kubeRequest, provisionWorkspace, RunningPlatform, startPlatform, TestWorkspace, waitFor } from '@kplane/testing';
 
 const EXCEEDED = /^configmaps "([^"]+)" is forbidden: exceeded quota: kplane-tenant-quota, requested: count\/objects=1, used: count\/objects=(\d+), limited: count\/objects=(\d+)$/;
@@ -71,6 +72,18 @@ describe('quotas', () => {
     const k = await kubectl(ws.kubeconfigPath, ['create', 'configmap', 'k1', '--from-literal=a=b'], { cacheDir: join(dir, 'cache') });
     expect(k.code).not.toBe(0);
     expect(k.stderr).toContain(`configmaps "k1" is forbidden: exceeded quota: kplane-tenant-quota, requested: count/objects=1, used: count/objects=${limit}, limited: count/objects=${limit}`);
+
+    // Webhook subscribers hear of it: one quota.exceeded event in the outbox (deduplicated per minute).
+    await waitFor('quota.exceeded event', async () => {
+      const pg = new Client({ connectionString: platform.database.url });
+      await pg.connect();
+      try {
+        const { rows } = await pg.query(`SELECT payload FROM kplane.webhook_events WHERE type = 'quota.exceeded' AND workspace_id = $1`, [ws.id]);
+        return rows.length === 1 && rows[0].payload.type === 'io.kplane.quota.exceeded';
+      } finally {
+        await pg.end();
+      }
+    }, { timeoutMs: 10_000 });
 
     // Updates and deletes still work over (or at) the limit; nothing was deleted.
     const list = await kubeRequest(ws, 'GET', '/api/v1/namespaces/default/configmaps');

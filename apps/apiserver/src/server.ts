@@ -14,7 +14,7 @@ import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter'
 import { checkWorkspacePhase } from './filters/workspace-phase.filter';
 import { serveSelfReview, serveTokenRequest } from './handlers/auth-reviews.handler';
 import { notFoundResource, serveDiscovery, serveOpenApiV2, serveOpenApiV3, serveVersion } from './handlers/discovery.handler';
-import { WatchLimits } from './handlers/watch.handler';
+import { STOP_WATCH, WatchLimits } from './handlers/watch.handler';
 import { auditNameOf, sendJson, sendStatus } from './http/respond';
 import { ApiRegistry } from './registry/api-registry';
 import { ApiserverMetrics, groupLabel } from './metrics/apiserver-metrics';
@@ -40,6 +40,8 @@ export interface KubeServerDeps {
   watches: WatchCounter;
   audit?: Pick<AuditWriter, 'enqueue'>;
   metrics?: ApiserverMetrics;
+  /** How often open watches re-check their workspace's phase (suspension closes them). */
+  phaseCheckMs?: number;
   /** Per-workspace request and watch counts for the usage API (flushed in batches). */
   usage?: Pick<ApiRequestCounter, 'count' | 'reportOpenWatches'>;
 }
@@ -197,7 +199,18 @@ async function serveResource(
     const acquired = deps.watches.acquire(access.workspaceId);
     const report = () => deps.usage?.reportOpenWatches(access.workspaceId, deps.watches.count(access.workspaceId));
     report();
+    // A workspace suspended or deleted while watched: end its watches cleanly; the re-watch is refused.
+    const phaseCheck = setInterval(() => {
+      deps.directory
+        .resolveWorkspace(access.workspaceId)
+        .then((now) => {
+          if (!now || (now.phase !== 'Ready' && now.phase !== 'Provisioning')) res.emit(STOP_WATCH);
+        })
+        .catch(() => undefined);
+    }, deps.phaseCheckMs ?? 5000);
+    phaseCheck.unref();
     release = () => {
+      clearInterval(phaseCheck);
       acquired();
       report();
     };

@@ -28,6 +28,22 @@ describe('workspaces API', () => {
     return name;
   }
 
+  it('re-posting a workspace whose provisioning failed retries it with a new operation', async () => {
+    const t = await tenant();
+    const first = await api.request('POST', `/v1/tenants/${t}/workspaces`, { body: { name: 'flaky' } });
+    expect(first.status).toBe(202);
+    await pg.query(`UPDATE kplane.workspaces SET phase = 'Failed', message = 'boom' WHERE id = $1`, [first.json.workspace.id]);
+    await pg.query(`UPDATE kplane.operations SET status = 'Failed' WHERE id = $1`, [first.json.operation.id]);
+    const again = await api.request('POST', `/v1/tenants/${t}/workspaces`, { body: { name: 'flaky' } });
+    expect(again.status).toBe(202);
+    expect(again.json.workspace).toMatchObject({ id: first.json.workspace.id, phase: 'Pending' });
+    expect(again.json.operation).toMatchObject({ type: 'ProvisionWorkspace', status: 'Queued' });
+    expect(again.json.operation.id).not.toBe(first.json.operation.id);
+    // A workspace that did not fail is still a conflict.
+    await pg.query(`UPDATE kplane.workspaces SET phase = 'Ready' WHERE id = $1`, [first.json.workspace.id]);
+    expect((await api.request('POST', `/v1/tenants/${t}/workspaces`, { body: { name: 'flaky' } })).status).toBe(409);
+  });
+
   it('creates a workspace: 202, Location, Pending workspace, Queued operation, job in Redis', async () => {
     const t = await tenant();
     const res = await api.request('POST', `/v1/tenants/${t}/workspaces`, { body: { name: 'dev', labels: { env: 'dev' } } });

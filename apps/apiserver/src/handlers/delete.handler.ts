@@ -38,6 +38,8 @@ export interface DeletionFollowUp {
   crdTerminating(name: string): void;
   collectGarbage(): void;
   foreground(owner: KubeObject): void;
+  /** A create was refused by the tenant quota: tell webhook subscribers (deduplicated per minute). */
+  quotaExceeded(detail: Record<string, unknown>): void;
 }
 
 /** DeleteOptions from a JSON body, the query string, or both (§2 T9, §11 G1). */

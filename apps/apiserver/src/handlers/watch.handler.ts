@@ -26,6 +26,9 @@ const INITIAL_PAGE = 500;
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
+/** Emitted on the response to end a watch cleanly from outside (workspace suspended or deleted). */
+export const STOP_WATCH = 'kplane:stop-watch';
+
 export interface WatchLimits {
   /** Without timeoutSeconds the server still ends a watch, at a random point in this range (§7 W7). */
   minTimeoutSeconds: number;
@@ -117,6 +120,7 @@ export async function watchObjects(r: ResourceRequest, hub: WatchHub, limits: Wa
     clientGone = true;
     watcher.close('closed');
   });
+  res.once(STOP_WATCH, () => watcher.close('closed'));
   const timer = setTimeout(() => watcher.close('closed'), timeoutSeconds * 1000);
   const bookmarkTimer = bookmarks
     ? setInterval(() => {

@@ -18,7 +18,7 @@ import {
   validateObject,
   validateUpdate,
 } from '@kplane/kube';
-import type { KubeObject } from '@kplane/store';
+import { isStoreError, KubeObject } from '@kplane/store';
 import { PATCH_TYPES, readObjectBody, readPatchBody } from '../http/request-body';
 import { noteAuditName, sendJson } from '../http/respond';
 import { ResourceRequest } from './request-context';
@@ -62,7 +62,12 @@ async function storeCreate(r: ResourceRequest, body: Obj, opts: WriteOptions, ap
   if (opts.dryRun) return r.behaviour.present(obj);
   noteAuditName(r.res, obj.metadata.name);
   const quota = await storeQuotaFor(r.workspaceId);
-  const created = await translated(r.rt, obj.metadata.name, () => r.store.create(storageKey(r.rt), obj, r.behaviour.fieldValues(obj), { quota }));
+  const created = await translated(r.rt, obj.metadata.name, () =>
+    r.store.create(storageKey(r.rt), obj, r.behaviour.fieldValues(obj), { quota }).catch((err) => {
+      if (isStoreError(err, 'STORE_QUOTA_EXCEEDED')) r.followUp.quotaExceeded((err as { quota?: Record<string, unknown> }).quota ?? {});
+      throw err;
+    }),
+  );
   await r.behaviour.afterWrite?.(created);
   return r.behaviour.present(created);
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WorkspaceAccess } from '@kplane/control';
+import { emitEvent, WorkspaceAccess } from '@kplane/control';
 import { methodNotAllowed, parseBoolParam } from '@kplane/kube';
 import { finalizeCrd, finalizeNamespace, WorkspaceStore } from '@kplane/store';
 import { deleteCollection, deleteObject, DeletionFollowUp } from '../handlers/delete.handler';
@@ -44,6 +44,17 @@ export async function routeResource(
     crdTerminating: (name) => background('custom resource cleanup', () => finalizeCrd(store, name)),
     collectGarbage: () => background('garbage collection', () => store.collectGarbage()),
     foreground: (owner) => background('foreground deletion', () => completeForegroundDeletion(store, rt, owner)),
+    quotaExceeded: (detail) =>
+      background('quota.exceeded event', () =>
+        emitEvent(deps.poolFor(access.shard), {
+          type: 'quota.exceeded',
+          tenantId: access.tenantId,
+          workspaceId,
+          subject: `workspaces/${workspaceId}`,
+          data: { workspaceId, resource: rt.resource, group: rt.group, ...detail },
+          dedupeKey: `quota.exceeded:${workspaceId}:${Math.floor(Date.now() / 60_000)}`,
+        }),
+      ),
   };
   const behaviour = custom ? customBehaviour(custom, api!) : isCrd ? crdBehaviour(rt, api!, store) : builtinBehaviour(rt);
   const r: ResourceRequest = {

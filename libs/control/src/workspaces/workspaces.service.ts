@@ -85,6 +85,17 @@ export class WorkspacesService {
       // FOR UPDATE serialises creations per tenant, so the quota count below is exact.
       const tenant = await this.visibleTenantLocked(manager, principal, tenantName, 'update');
       if (tenant.phase === 'Deleting') throw new TenantError('TENANT_DELETING', `tenant "${tenant.name}" is being deleted`);
+      // Re-posting a workspace whose provisioning failed retries it: a new ProvisionWorkspace
+      // operation on the same record (the steps are idempotent, so leftovers are reused).
+      const failed = await this.workspaces.findByName(tenant.id, command.name, manager);
+      if (failed?.phase === 'Failed') {
+        const workspace = await this.workspaces.setPhase(manager, failed.id, 'Pending', 'waiting to be provisioned again');
+        const operation = await this.operations.insert(
+          newOperation({ type: 'ProvisionWorkspace', tenantId: tenant.id, tenantName: tenant.name, workspaceId: failed.id, workspaceName: failed.name }),
+          manager,
+        );
+        return { workspace, operation, created: true };
+      }
       const max = tenant.quota?.maxWorkspaces;
       if (typeof max === 'number' && (await this.workspaces.countLive(manager, tenant.id)) >= max) {
         throw new TenantError('QUOTA_EXCEEDED', `tenant "${tenant.name}" already has its maximum of ${max} workspaces`);
