@@ -17,6 +17,7 @@ describe('audit log', () => {
     db = await createTestDatabase();
     api = await startApi(db.url);
     pool = new Pool({ connectionString: db.url, max: 2 });
+    pool.on('error', () => undefined); // idle clients die when the test database is dropped
   });
 
   afterAll(async () => {

@@ -68,6 +68,7 @@ describe('webhook delivery and usage metering (worker side)', () => {
     await migrateControlSchema(db.url);
     ds = await new DataSource(controlDataSourceOptions(db.url)).initialize();
     pool = new Pool({ connectionString: db.url, max: 4 });
+    pool.on('error', () => undefined); // idle clients die when the test database is dropped
     await ds.query(`INSERT INTO kplane.tenants (id, name, phase, quota) VALUES ($1, 'acme', 'Active', '{}')`, [tenantId]);
     pki = testPki();
     server = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
