@@ -1,4 +1,4 @@
-import { compileCrdSchema } from './compiled-crd-schema';
+import { compileCrdSchema, declaresDefaults } from './compiled-crd-schema';
 import { widget, widgetSchema } from './crd-schema.fixtures';
 
 const target = { kind: 'Widget', group: 'example.com', version: 'v1' };
@@ -309,5 +309,20 @@ describe('compileCrdSchema applyDefaults', () => {
 
   it('does not create spec when it is absent', () => {
     expect(compiled.applyDefaults({ apiVersion: 'a/v1', kind: 'Widget' })).toEqual({ apiVersion: 'a/v1', kind: 'Widget' });
+  });
+});
+
+describe('defaulting on read without defaults', () => {
+  it('finds defaults anywhere in a schema, and not in a property merely named "default"', () => {
+    expect(declaresDefaults({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string', default: 'x' } } } } })).toBe(true);
+    expect(declaresDefaults({ type: 'array', items: { type: 'object', properties: { b: { type: 'integer', default: 1 } } } })).toBe(true);
+    expect(declaresDefaults({ type: 'object', additionalProperties: { type: 'string', default: 'y' } })).toBe(true);
+    expect(declaresDefaults({ type: 'object', properties: { default: { type: 'string' } } })).toBe(false);
+  });
+
+  it('returns the object itself when the schema declares no default (no copy on every read)', () => {
+    const compiled = compileCrdSchema({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string' } } } } }, { kind: 'W', group: 'g.io', version: 'v1' });
+    const obj = { apiVersion: 'g.io/v1', kind: 'W', metadata: { name: 'w' }, spec: { a: 'x' } };
+    expect(compiled.applyDefaults(obj)).toBe(obj);
   });
 });

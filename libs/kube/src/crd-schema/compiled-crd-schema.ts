@@ -37,7 +37,10 @@ class AjvCompiledCrdSchema implements CompiledCrdSchema {
   private readonly check: ValidateFunction;
   private readonly semantic: boolean;
 
+  private readonly hasDefaults: boolean;
+
   constructor(readonly schema: JSONSchemaProps, target: CrdSchemaTarget) {
+    this.hasDefaults = declaresDefaults(schema);
     this.kind = target.kind;
     this.group = target.group;
     this.version = target.version;
@@ -67,6 +70,8 @@ class AjvCompiledCrdSchema implements CompiledCrdSchema {
   }
 
   applyDefaults(obj: JsonObject): JsonObject {
+    // Reads default every object; a schema without defaults needs neither the copy nor the walk.
+    if (!this.hasDefaults) return obj;
     return applyDefaultsInPlace(deepCopy(obj), this.schema);
   }
 }
@@ -75,4 +80,15 @@ class AjvCompiledCrdSchema implements CompiledCrdSchema {
 export function compileCrdSchema(openAPIV3Schema: JSONSchemaProps | Record<string, unknown>, target: CrdSchemaTarget): CompiledCrdSchema {
   const schema = isPlainObject(openAPIV3Schema) ? openAPIV3Schema : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   return new AjvCompiledCrdSchema(schema as JSONSchemaProps, target);
+}
+
+/** Whether any node of the schema declares `default` (properties, items, maps, junctors). */
+export function declaresDefaults(s: unknown): boolean {
+  if (typeof s !== 'object' || s === null) return false;
+  const node = s as Record<string, unknown>;
+  if ('default' in node) return true;
+  const children: unknown[] = [node.items, node.additionalProperties, node.not];
+  if (node.properties && typeof node.properties === 'object') children.push(...Object.values(node.properties as object));
+  for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(node[k])) children.push(...(node[k] as unknown[]));
+  return children.some(declaresDefaults);
 }
