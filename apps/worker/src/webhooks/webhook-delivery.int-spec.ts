@@ -249,11 +249,14 @@ describe('webhook delivery and usage metering (worker side)', () => {
     const worker = startWorker();
     try {
       await dispatcher().dispatch();
-      await until(() => received.some((r) => JSON.parse(r.body).type === 'io.kplane.usage.sampled'));
+      // Each metering run emits one usage.sampled; deliveries run concurrently, so wait for both.
+      await until(() => received.filter((r) => JSON.parse(r.body).type === 'io.kplane.usage.sampled').length >= 2);
     } finally {
       await worker.close();
     }
-    const ev = received.map((r) => ({ r, e: JSON.parse(r.body) })).find((x) => x.e.type === 'io.kplane.usage.sampled')!;
+    const sampled = received.map((r) => ({ r, e: JSON.parse(r.body) })).filter((x) => x.e.type === 'io.kplane.usage.sampled');
+    const ev = sampled.find((x) => x.e.data.workspaces[0]?.apiRequests?.get === 6)!;
+    expect(ev).toBeDefined();
     expect(verifyWebhookSignature(hook.secret, ev.r.body, ev.r.headers['x-kplane-signature'] as string)).toBe(true);
     expect(ev.e.data.workspaces[0]).toMatchObject({ id: workspaceId, name: 'dev', apiRequests: { get: 6, list: 2 }, openWatches: 3 });
   });
