@@ -81,7 +81,8 @@ describe('fuzz: hostile requests to the management API', () => {
     const B = await mk('fb');
     const secretsOf = (x: typeof A) => [x.marker, x.tenantId, x.workspaceId, x.keyId, x.token];
 
-    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+    // A fixed default keeps CI replayable; set FUZZ_SEED to explore.
+    const seed = Number(process.env.FUZZ_SEED ?? 20261124);
     const rnd = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const int = (n: number) => Math.floor(rnd() * n);
@@ -168,7 +169,7 @@ describe('fuzz: hostile requests to the management API', () => {
       () => ({ who: 'B', header: `Bearer ${B.token}` }),
       () => ({ who: 'admin', header: `Bearer ${api.adminToken}` }),
       () => ({ who: 'none', header: undefined }),
-      () => ({ who: 'bad', header: pick([`Bearer ${A.token.slice(0, -1)}x`, 'Bearer', `Basic ${A.token}`, `Bearer ${'x'.repeat(8000)}`, `Bearer ${A.token} ${B.token}`, `bearer ${A.token}`.toUpperCase()]) }),
+      () => ({ who: 'bad', header: pick([`Bearer ${A.token.slice(0, -1)}${A.token.endsWith('x') ? 'y' : 'x'}`, 'Bearer', `Basic ${A.token}`, `Bearer ${'x'.repeat(8000)}`, `Bearer ${A.token} ${B.token}`, `bearer ${A.token}`.toUpperCase()]) }),
     ];
     const methods = ['GET', 'GET', 'POST', 'POST', 'PUT', 'PATCH', 'PATCH', 'DELETE', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'CONNECT'];
 
