@@ -1,6 +1,5 @@
-import { createTestDatabase, TestDatabase } from '@kplane/testing';
 import { Client } from 'pg';
-import { ApiHarness, randomName, startApi } from '../testing/api-harness';
+import { ApiHarness, randomName, useApiSuite } from '../testing/api-harness';
 
 interface Fixture {
   tenant: string;
@@ -12,21 +11,11 @@ interface Fixture {
 }
 
 describe('tenant API keys', () => {
-  let db: TestDatabase;
+  const suite = useApiSuite();
   let api: ApiHarness;
   let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg?.end();
-    await api?.close();
-    await db?.drop();
+  beforeAll(() => {
+    ({ api, pg } = suite);
   });
 
   async function fixture(prefix: string): Promise<Fixture> {

@@ -1,23 +1,12 @@
-import { createTestDatabase, TestDatabase } from '@kplane/testing';
 import { Client } from 'pg';
-import { ApiHarness, randomName, startApi } from '../testing/api-harness';
+import { ApiHarness, randomName, useApiSuite } from '../testing/api-harness';
 
 describe('Idempotency-Key on POST', () => {
-  let db: TestDatabase;
+  const suite = useApiSuite();
   let api: ApiHarness;
   let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg?.end();
-    await api?.close();
-    await db?.drop();
+  beforeAll(() => {
+    ({ api, pg } = suite);
   });
 
   const key = () => `key-${randomName()}`;

@@ -1,3 +1,5 @@
+import { createTestDatabase, TestDatabase } from '@kplane/testing';
+import { Client } from 'pg';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -104,3 +106,36 @@ async function removeQueueKeys(url: string, prefix: string): Promise<void> {
 
 /** A random DNS-1123 name for test fixtures. */
 export const randomName = (prefix = 't'): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+export interface ApiSuite {
+  readonly db: TestDatabase;
+  readonly api: ApiHarness;
+  readonly pg: Client;
+}
+
+/** Registers beforeAll/afterAll for a spec file: its own database, the API on it, and a pg client for assertions. */
+export function useApiSuite(env: Record<string, string> = {}): ApiSuite {
+  const s: { db?: TestDatabase; api?: ApiHarness; pg?: Client } = {};
+  beforeAll(async () => {
+    s.db = await createTestDatabase();
+    s.api = await startApi(s.db.url, env);
+    s.pg = new Client({ connectionString: s.db.url });
+    await s.pg.connect();
+  });
+  afterAll(async () => {
+    await s.pg?.end();
+    await s.api?.close();
+    await s.db?.drop();
+  });
+  return {
+    get db() {
+      return s.db!;
+    },
+    get api() {
+      return s.api!;
+    },
+    get pg() {
+      return s.pg!;
+    },
+  };
+}

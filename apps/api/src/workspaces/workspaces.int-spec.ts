@@ -1,24 +1,13 @@
-import { createTestDatabase, TestDatabase } from '@kplane/testing';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { ApiHarness, randomName, startApi } from '../testing/api-harness';
+import { ApiHarness, randomName, useApiSuite } from '../testing/api-harness';
 
 describe('workspaces API', () => {
-  let db: TestDatabase;
+  const suite = useApiSuite();
   let api: ApiHarness;
   let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg?.end();
-    await api?.close();
-    await db?.drop();
+  beforeAll(() => {
+    ({ api, pg } = suite);
   });
 
   async function tenant(): Promise<string> {
