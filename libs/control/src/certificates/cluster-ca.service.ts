@@ -41,7 +41,11 @@ export class ClusterCaService {
   private async load(): Promise<KeyPairPem | null> {
     const rows = await this.ds.query(`SELECT cert_pem, key_encrypted FROM kplane.cluster_ca WHERE name = $1`, [CA_NAME]);
     if (!rows[0]) return null;
-    return { certPem: rows[0].cert_pem, keyPem: this.box.decrypt(rows[0].key_encrypted) };
+    try {
+      return { certPem: rows[0].cert_pem, keyPem: this.box.decrypt(rows[0].key_encrypted) };
+    } catch {
+      throw new Error('the cluster CA in the control database was sealed with another KPLANE_MASTER_KEY (set the key this database was created with)');
+    }
   }
 }
 
