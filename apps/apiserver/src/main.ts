@@ -11,6 +11,7 @@ import { createKubeRequestHandler } from './server';
 import { isClosing } from './http/respond';
 import { ApiRegistry } from './registry/api-registry';
 import { RbacStateCache } from './auth/rbac-state';
+import { WorkspaceAccessCache } from './auth/workspace-access-cache';
 import { ServiceAccountTokens } from './auth/service-account-tokens';
 import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter';
 import { installWorkspaceQuotas, workspaceRateLimit } from './quota/workspace-quotas';
@@ -41,16 +42,24 @@ async function bootstrap(): Promise<void> {
   const hub = new WatchHub({ pool: shardPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
   await hub.start();
   const directory = new WorkspaceDirectory(ds);
+  const access = new WorkspaceAccessCache(directory, { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-directory' }, { logger });
+  await access.start();
   // Tenant quotas (objects, storage, request rate), re-read every few seconds.
   const quotas = new WorkspaceQuotaCache((id) => directory.quotaFor(id), { ttlMs: 3000 });
   installWorkspaceQuotas(quotas);
+  const registry = new ApiRegistry();
+  const rbac = new RbacStateCache();
+  hub.onChange((signal) => {
+    registry.observe(signal);
+    rbac.observe(signal);
+  });
   const handler = createKubeRequestHandler({
-    directory,
+    directory: access,
     poolFor: () => shardPool,
     hubFor: () => hub,
     watchLimits: config.watch,
-    registry: new ApiRegistry(),
-    rbac: new RbacStateCache(),
+    registry,
+    rbac,
     saTokens: new ServiceAccountTokens(config.masterKey),
     rateLimiter: new WorkspaceRateLimiter(workspaceRateLimit(() => config.rateLimit, quotas)),
     watches,
@@ -81,6 +90,7 @@ async function bootstrap(): Promise<void> {
     server.close();
     // Watches end with a clean close; clients re-watch from their last revision elsewhere.
     await hub.stop();
+    await access.stop();
     await audit.close().catch(() => undefined);
     await usage.stop(shardPool).catch(() => undefined);
     server.closeIdleConnections?.();

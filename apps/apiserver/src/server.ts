@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiRequestCounter, AuditWriter, WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
+import type { ApiRequestCounter, AuditWriter, WorkspaceAccess } from '@kplane/control';
 import { authorize, BUILTIN_RESOURCES, forbiddenFor, internalError, isResourceAttributes, KubeStatusError, methodNotAllowed, parseBoolParam } from '@kplane/kube';
 import { WatchHub, WorkspaceStore } from '@kplane/store';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import { Identity } from './auth/identity';
 import { RbacStateCache } from './auth/rbac-state';
 import { requestAttributes } from './auth/request-attributes';
 import { ServiceAccountTokens } from './auth/service-account-tokens';
+import type { WorkspaceAccessCache } from './auth/workspace-access-cache';
 import { authenticate } from './filters/authenticate.filter';
 import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter';
 import { checkWorkspacePhase } from './filters/workspace-phase.filter';
@@ -22,7 +23,7 @@ import { KubePath, parseKubePath, splitPath } from './routing/request-path';
 import { routeResource } from './routing/resource-router';
 
 export interface KubeServerDeps {
-  directory: WorkspaceDirectory;
+  directory: Pick<WorkspaceAccessCache, 'resolveToken' | 'resolveWorkspace' | 'onWorkspaceChange'>;
   /** The pool of the shard a workspace lives on. */
   poolFor(shard: string): Pool;
   logger: Logger;
@@ -40,8 +41,6 @@ export interface KubeServerDeps {
   watches: WatchCounter;
   audit?: Pick<AuditWriter, 'enqueue'>;
   metrics?: ApiserverMetrics;
-  /** How often open watches re-check their workspace's phase (suspension closes them). */
-  phaseCheckMs?: number;
   /** Per-workspace request and watch counts for the usage API (flushed in batches). */
   usage?: Pick<ApiRequestCounter, 'count' | 'reportOpenWatches'>;
 }
@@ -158,14 +157,16 @@ async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerRes
     case 'group':
     case 'group-version': {
       if (method !== 'GET') throw methodNotAllowed();
-      const api = await deps.registry.forWorkspace(access.workspaceId, store);
+      // Discovery always re-checks the CRD stamp: a client that just created a CRD through another
+      // replica must find it here even before that replica's signal arrived.
+      const api = await deps.registry.forWorkspace(access.workspaceId, store, deps.hubFor(access.shard), { revalidate: true });
       return serveDiscovery(req, res, path, deps.serverAddress, api.resources);
     }
     case 'openapi-v2':
       return serveOpenApiV2(res);
     case 'openapi-v3':
     case 'openapi-v3-gv': {
-      const api = await deps.registry.forWorkspace(access.workspaceId, store);
+      const api = await deps.registry.forWorkspace(access.workspaceId, store, deps.hubFor(access.shard), { revalidate: true });
       return serveOpenApiV3(res, path, api.resources, api.openApiExtras, api.crds.length === 0);
     }
     case 'resource':
@@ -188,7 +189,7 @@ async function serveResource(
   const selfReview = ['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews'].includes(path.resource) && path.group.startsWith('auth');
   if (selfReview && !path.name && !path.namespace) {
     if (method !== 'POST') throw methodNotAllowed();
-    return serveSelfReview(req, res, path.resource, identity, () => deps.rbac.forWorkspace(access.workspaceId, store));
+    return serveSelfReview(req, res, path.resource, identity, () => deps.rbac.forWorkspace(access.workspaceId, store, deps.hubFor(access.shard)));
   }
   if (path.group === '' && path.resource === 'serviceaccounts' && path.subresource === 'token' && path.namespace && path.name) {
     if (method !== 'POST') throw methodNotAllowed();
@@ -200,17 +201,16 @@ async function serveResource(
     const report = () => deps.usage?.reportOpenWatches(access.workspaceId, deps.watches.count(access.workspaceId));
     report();
     // A workspace suspended or deleted while watched: end its watches cleanly; the re-watch is refused.
-    const phaseCheck = setInterval(() => {
+    const unsubscribe = deps.directory.onWorkspaceChange(access.workspaceId, () => {
       deps.directory
         .resolveWorkspace(access.workspaceId)
         .then((now) => {
           if (!now || (now.phase !== 'Ready' && now.phase !== 'Provisioning')) res.emit(STOP_WATCH);
         })
         .catch(() => undefined);
-    }, deps.phaseCheckMs ?? 5000);
-    phaseCheck.unref();
+    });
     release = () => {
-      clearInterval(phaseCheck);
+      unsubscribe();
       acquired();
       report();
     };
@@ -232,7 +232,7 @@ async function checkAuthorized(
   store: WorkspaceStore,
 ): Promise<void> {
   if (identity.kind === 'workspace-admin') return;
-  const decision = authorize(identity.user, attrs, await deps.rbac.forWorkspace(access.workspaceId, store));
+  const decision = authorize(identity.user, attrs, await deps.rbac.forWorkspace(access.workspaceId, store, deps.hubFor(access.shard)));
   if (!decision.allowed) throw forbiddenFor(identity.user, attrs, decision.evaluationError ?? '');
 }
 

@@ -1,5 +1,6 @@
 import type { RbacState } from '@kplane/kube';
-import type { WorkspaceStore } from '@kplane/store';
+import type { ChangeSignal, WorkspaceStore } from '@kplane/store';
+import { ChangeFeed, ChangeTrackedCache } from '../registry/change-tracked-cache';
 
 const RBAC_KEYS = {
   roles: 'roles.rbac.authorization.k8s.io',
@@ -8,27 +9,33 @@ const RBAC_KEYS = {
   clusterRoleBindings: 'clusterrolebindings.rbac.authorization.k8s.io',
 } as const;
 
-const MAX_WORKSPACES = 1000;
+export const RBAC_STORAGE_KEYS: ReadonlySet<string> = new Set(Object.values(RBAC_KEYS));
 
 /**
- * The RBAC objects of a workspace, cached and re-validated per request with one stamp query per
- * kind, so a Role or binding written through any replica takes effect at once.
+ * The RBAC objects of a workspace, cached per replica and dropped when an RBAC write is
+ * signalled; without a trusted entry, re-validated with one stamp query per kind, so a Role or
+ * binding written through any replica takes effect there too.
  */
 export class RbacStateCache {
-  private readonly cache = new Map<string, { stamp: string; state: RbacState }>();
+  private readonly cache = new ChangeTrackedCache<RbacState>(RBAC_STORAGE_KEYS);
 
-  async forWorkspace(workspaceId: string, store: WorkspaceStore): Promise<RbacState> {
-    const stamps = await Promise.all(Object.values(RBAC_KEYS).map((k) => store.resourceStamp(k)));
-    const stamp = stamps.join('|');
-    const hit = this.cache.get(workspaceId);
-    if (hit && hit.stamp === stamp) return hit.state;
-    const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(
-      Object.values(RBAC_KEYS).map(async (k) => (await store.list(k, {})).items),
-    );
-    const state = { roles, clusterRoles, roleBindings, clusterRoleBindings } as unknown as RbacState;
-    this.cache.delete(workspaceId);
-    this.cache.set(workspaceId, { stamp, state });
-    if (this.cache.size > MAX_WORKSPACES) this.cache.delete(this.cache.keys().next().value as string);
-    return state;
+  async forWorkspace(workspaceId: string, store: WorkspaceStore, feed?: ChangeFeed): Promise<RbacState> {
+    return this.cache.get(workspaceId, feed, {
+      stamp: async () => (await Promise.all(Object.values(RBAC_KEYS).map((k) => store.resourceStamp(k)))).join('|'),
+      load: async () => {
+        const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(
+          Object.values(RBAC_KEYS).map(async (k) => (await store.list(k, {})).items),
+        );
+        return { roles, clusterRoles, roleBindings, clusterRoleBindings } as unknown as RbacState;
+      },
+    });
+  }
+
+  observe(signal: ChangeSignal): void {
+    this.cache.observe(signal);
+  }
+
+  invalidate(workspaceId: string): void {
+    this.cache.invalidate(workspaceId);
   }
 }

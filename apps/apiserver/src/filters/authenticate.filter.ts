@@ -1,14 +1,15 @@
 import type { IncomingMessage } from 'node:http';
-import type { WorkspaceAccess, WorkspaceDirectory } from '@kplane/control';
+import type { WorkspaceAccess } from '@kplane/control';
 import { unauthorized } from '@kplane/kube';
 import type { WorkspaceStore } from '@kplane/store';
 import { Identity, serviceAccountIdentity, WORKSPACE_ADMIN } from '../auth/identity';
 import { ServiceAccountTokens } from '../auth/service-account-tokens';
+import type { WorkspaceAccessCache } from '../auth/workspace-access-cache';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,4096})\s*$/;
 
 export interface AuthenticationDeps {
-  directory: WorkspaceDirectory;
+  directory: Pick<WorkspaceAccessCache, 'resolveToken' | 'resolveWorkspace'>;
   saTokens: ServiceAccountTokens;
   storeFor(access: WorkspaceAccess): WorkspaceStore;
 }

@@ -12,7 +12,8 @@ import {
   openApiExtrasFromCrds,
   ResourceType,
 } from '@kplane/kube';
-import type { WorkspaceStore } from '@kplane/store';
+import type { ChangeSignal, WorkspaceStore } from '@kplane/store';
+import { ChangeFeed, ChangeTrackedCache } from './change-tracked-cache';
 
 export const CRD_STORAGE_KEY = 'customresourcedefinitions.apiextensions.k8s.io';
 
@@ -25,31 +26,29 @@ export interface WorkspaceApi {
   schemaFor(info: CustomResourceInfo): CompiledCrdSchema | undefined;
 }
 
-interface CacheEntry {
-  stamp: string;
-  api: WorkspaceApi;
-}
-
-const MAX_WORKSPACES = 1000;
-
 /**
- * Per-workspace API surface, cached and re-validated on every use with a one-row stamp of the
- * CRD table, so a CRD written through any replica is served by every replica at once (§3 D5).
+ * Per-workspace API surface. Cached per replica and dropped when a CRD write is signalled
+ * (ChangeTrackedCache); without a trusted entry it is re-validated with a one-row stamp of the
+ * CRD table, so a CRD written through any replica is served by every replica (§3 D5).
  */
 export class ApiRegistry {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new ChangeTrackedCache<WorkspaceApi>(new Set([CRD_STORAGE_KEY]));
   private readonly schemas = new CrdSchemaCache(2048);
 
-  async forWorkspace(workspaceId: string, store: WorkspaceStore): Promise<WorkspaceApi> {
-    const stamp = await store.resourceStamp(CRD_STORAGE_KEY);
-    const hit = this.cache.get(workspaceId);
-    if (hit && hit.stamp === stamp) return hit.api;
-    const crds = stamp === '0/0' ? [] : ((await store.list(CRD_STORAGE_KEY, {})).items as CustomResourceDefinition[]);
-    const api = this.build(crds);
-    this.cache.delete(workspaceId);
-    this.cache.set(workspaceId, { stamp, api });
-    if (this.cache.size > MAX_WORKSPACES) this.cache.delete(this.cache.keys().next().value as string);
-    return api;
+  /** `revalidate`: check the stamp even when the entry is trusted (discovery, unknown resources). */
+  async forWorkspace(workspaceId: string, store: WorkspaceStore, feed?: ChangeFeed, opts: { revalidate?: boolean } = {}): Promise<WorkspaceApi> {
+    return this.cache.get(workspaceId, feed, {
+      stamp: () => store.resourceStamp(CRD_STORAGE_KEY),
+      load: async (stamp) => this.build(stamp === '0/0' ? [] : ((await store.list(CRD_STORAGE_KEY, {})).items as CustomResourceDefinition[])),
+    }, opts);
+  }
+
+  observe(signal: ChangeSignal): void {
+    this.cache.observe(signal);
+  }
+
+  invalidate(workspaceId: string): void {
+    this.cache.invalidate(workspaceId);
   }
 
   private build(crds: CustomResourceDefinition[]): WorkspaceApi {

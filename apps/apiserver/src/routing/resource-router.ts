@@ -13,6 +13,7 @@ import { createObject, patchObject, replaceObject } from '../handlers/write.hand
 import { ApiRegistry, CRD_STORAGE_KEY, lookupResource, WorkspaceApi } from '../registry/api-registry';
 import { crdBehaviour } from '../registry/crd-behaviour';
 import { builtinBehaviour, customBehaviour } from '../registry/resource-behaviour';
+import { RBAC_STORAGE_KEYS } from '../auth/rbac-state';
 import type { KubePath } from './request-path';
 import type { KubeServerDeps } from '../server';
 
@@ -29,9 +30,15 @@ export async function routeResource(
   const store = new WorkspaceStore(deps.poolFor(access.shard), workspaceId);
   const builtinGroup = lookupResource(null, path.group, path.version, path.resource);
   const isCrd = builtinGroup && `${builtinGroup.rt.resource}.${builtinGroup.rt.group}` === CRD_STORAGE_KEY;
-  // The registry (one indexed query) is needed for custom resources and for CRD writes only.
-  const api: WorkspaceApi | null = !builtinGroup || isCrd ? await deps.registry.forWorkspace(workspaceId, store) : null;
-  const found = builtinGroup ?? lookupResource(api, path.group, path.version, path.resource);
+  // The registry is needed for custom resources and for CRD writes only.
+  const feed = deps.hubFor(access.shard);
+  let api: WorkspaceApi | null = !builtinGroup || isCrd ? await deps.registry.forWorkspace(workspaceId, store, feed) : null;
+  let found = builtinGroup ?? lookupResource(api, path.group, path.version, path.resource);
+  if (!found && api) {
+    // Unknown to the cached surface: a CRD created through another replica may not be signalled yet.
+    api = await deps.registry.forWorkspace(workspaceId, store, feed, { revalidate: true });
+    found = lookupResource(api, path.group, path.version, path.resource);
+  }
   if (!found || (!found.rt.namespaced && path.namespace !== undefined)) throw notFoundResource();
   const { rt, custom } = found;
   if (path.subresource && !(rt.subresources as string[]).includes(path.subresource)) throw notFoundResource();
@@ -72,9 +79,32 @@ export async function routeResource(
     custom,
   };
   const method = req.method ?? 'GET';
+  if (method !== 'GET') {
+    const storageKey = `${rt.resource}.${rt.group}`;
+    if (storageKey === CRD_STORAGE_KEY || RBAC_STORAGE_KEYS.has(storageKey)) {
+      // This replica's own writes take effect on its next request, before their signal arrives.
+      try {
+        return await dispatch(r, deps, access, path, method, followUp);
+      } finally {
+        deps.registry.invalidate(workspaceId);
+        deps.rbac.invalidate(workspaceId);
+      }
+    }
+  }
+  return dispatch(r, deps, access, path, method, followUp);
+}
+
+async function dispatch(
+  r: ResourceRequest,
+  deps: KubeServerDeps,
+  access: WorkspaceAccess,
+  path: Extract<KubePath, { kind: 'resource' }>,
+  method: string,
+  followUp: DeletionFollowUp,
+): Promise<void> {
   if (!path.name) {
     if (method === 'GET') {
-      if (parseBoolParam(url.searchParams.get('watch') ?? undefined)) return watchObjects(r, deps.hubFor(access.shard), deps.watchLimits);
+      if (parseBoolParam(r.query.get('watch') ?? undefined)) return watchObjects(r, deps.hubFor(access.shard), deps.watchLimits);
       return listObjects(r);
     }
     if (method === 'POST') return createObject(r);

@@ -3,6 +3,13 @@ import { hashToken } from '../credentials/secret-box';
 import { WorkspacePhase } from '../workspaces/workspace.entity';
 import { WorkspaceQuota, workspaceQuotaOf } from '../quotas/workspace-quota';
 
+/**
+ * NOTIFYed with a workspace id whenever a change can close that workspace's door: a token
+ * revoked or deleted, a phase or shard change, the workspace deleted (triggers, migration
+ * 1732800000000).
+ */
+export const DIRECTORY_CHANNEL = 'kplane_directory';
+
 export interface WorkspaceAccess {
   workspaceId: string;
   tenantId: string;
@@ -19,11 +26,16 @@ export class WorkspaceDirectory {
   constructor(private readonly ds: DataSource) {}
 
   async resolveToken(token: string): Promise<WorkspaceAccess | null> {
+    return this.resolveTokenHash(hashToken(token));
+  }
+
+  /** By the token's SHA-256 (hashToken), for callers that key a cache by it. */
+  async resolveTokenHash(tokenHash: string): Promise<WorkspaceAccess | null> {
     const rows = await this.ds.query(
       `SELECT w.id, w.tenant_id, w.phase, w.shard
          FROM kplane.credentials c JOIN kplane.workspaces w ON w.id = c.workspace_id
         WHERE c.token_hash = $1 AND c.revoked_at IS NULL`,
-      [hashToken(token)],
+      [tokenHash],
     );
     if (!rows[0]) return null;
     return { workspaceId: rows[0].id, tenantId: rows[0].tenant_id, phase: rows[0].phase, shard: rows[0].shard };

@@ -4,6 +4,7 @@ import * as sql from '../sql/statements';
 import { inWorkspaceTx, WorkspaceTx } from '../sql/workspace-tx';
 import { BatchCursor, buildDeleteBatch, DeleteScope } from './bulk-query.builder';
 import { KubeObject } from './kube-object.types';
+import { formatChangeSignal } from '../watch/change-signal';
 
 /** Where a bulk operation runs: the pool, the checked schema and the id used in NOTIFY payloads. */
 export interface BulkContext {
@@ -31,12 +32,12 @@ export function batchSize(n: number | undefined): number {
  * (the hub reads the change log from each watcher's cursor, so one wake-up covers the batch),
  * and rolls back when nothing was written.
  */
-export async function inBulkWrite(ctx: BulkContext, fn: (tx: WorkspaceTx, rv: string) => Promise<string | null>): Promise<void> {
+export async function inBulkWrite(ctx: BulkContext, fn: (tx: WorkspaceTx, rv: string) => Promise<string | null>, resource?: string): Promise<void> {
   await inWorkspaceTx(ctx.pool, ctx.schema, 'write', async (tx) => {
     const [{ rv }] = await tx.run<{ rv: string }>(sql.lockRevision(ctx.schema));
     const last = await fn(tx, rv);
     if (last === null) tx.rollbackOnly();
-    else await tx.run(sql.notifyChange, [`${ctx.workspaceId}:${last}`]);
+    else await tx.run(sql.notifyChange, [formatChangeSignal(ctx.workspaceId, last, resource)]);
   });
 }
 
@@ -55,7 +56,7 @@ export async function runDeleteBatch(ctx: BulkContext, scope: DeleteScope, after
     const q = buildDeleteBatch(ctx.schema, scope, after, rv, limit);
     out = await tx.run(q.statement, q.values);
     return lastRevision(out);
-  });
+  }, scope.kind === 'collection' ? scope.resource : undefined);
   const cursor = out.find((r) => r.kind === 'cursor');
   return { rows: out.filter((r) => r.kind === 'row'), cursor, more: (cursor?.scanned ?? 0) >= limit };
 }

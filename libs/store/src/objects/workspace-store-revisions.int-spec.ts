@@ -21,7 +21,7 @@ describe('WorkspaceStore revisions under concurrent writers', () => {
     await listener.connect();
     const notified: string[] = [];
     listener.on('notification', (n) => {
-      if (n.channel === CHANGES_CHANNEL && n.payload?.startsWith(`${id}:`)) notified.push(n.payload.slice(id.length + 1));
+      if (n.channel === CHANGES_CHANNEL && n.payload?.startsWith(`${id}:`)) notified.push(n.payload.split(':')[1]); // <id>:<rv>:<resource>
     });
     await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
     try {

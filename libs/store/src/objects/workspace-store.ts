@@ -11,6 +11,7 @@ import { batchSize, BulkContext, deleteInBatches } from './bulk-delete';
 import { collectGarbage, CollectGarbageOptions, dependentsOf, orphanDependents } from './garbage-collector';
 import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainingCountable } from './list-query.builder';
 import { ObjectRow, toObjectRow, withRevision } from './write-row.mapper';
+import { formatChangeSignal } from '../watch/change-signal';
 import { checkFieldPaths, checkResource, checkSelectableFields, SelectableField } from '../selectors/selectable-fields';
 import { syncSelectableFieldIndexes, SyncResult } from './selectable-field-indexes';
 
@@ -42,10 +43,11 @@ export class WorkspaceStore {
     const token = opts.continue ? decodeContinue(opts.continue) : undefined;
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
     return this.read(async (tx) => {
-      const [{ rv: current }] = await tx.run<{ rv: string }>(sql.currentRevision(this.schema));
       const q = buildListQuery(this.schema, resource, opts, { after: token && { ns: token.ns, name: token.name }, limit });
-      const rows = await tx.run<{ body: KubeObject }>(q.statement, q.values);
+      const rows = await tx.run<{ body: KubeObject; list_rv: string }>(q.statement, q.values);
       const items = rows.map((r) => r.body);
+      // An empty page has no row to carry the revision; read it in the same snapshot.
+      const current = rows[0]?.list_rv ?? (await tx.run<{ rv: string }>(sql.currentRevision(this.schema)))[0].rv;
       // Later pages serve the current state but report the first page's revision (Kubernetes L3).
       const resourceVersion = token?.rv ?? current;
       if (limit === undefined || items.length <= limit) return { items, resourceVersion };
@@ -307,7 +309,7 @@ export class WorkspaceStore {
       prev ? JSON.stringify(prev.labels) : null, prev ? JSON.stringify(prev.fields) : null,
     ]);
     // Delivered on commit, in commit order; listeners read the change row itself.
-    await tx.run(sql.notifyChange, [`${this.workspaceId}:${rv}`]);
+    await tx.run(sql.notifyChange, [formatChangeSignal(this.workspaceId, rv, row.resource)]);
   }
 }
 

@@ -123,7 +123,7 @@ describe('selectors on Postgres', () => {
     expect(plans.exists).toMatch(/Bitmap Index Scan on objects_labels_idx/);
     expect(plans.field).toMatch(/Bitmap Index Scan on objects_fields_idx/);
     expect(plans.in1limit).toMatch(/objects_labels_idx/);
-    for (const p of Object.values(plans)) expect(p).not.toMatch(/Seq Scan/);
+    for (const p of Object.values(plans)) expect(p).not.toMatch(/Seq Scan on objects/); // meta (one row) may be
     const res = await bulk.store.list('configmaps', { labelSelector: [{ key: 'app', op: 'in', values: ['app-7'] }] });
     expect(res.items).toHaveLength(50);
     expect(wsId).toBeDefined();

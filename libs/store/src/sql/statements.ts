@@ -17,6 +17,22 @@ export interface Statement {
 
 const st = (name: string, text: string): Statement => ({ name, text: text.replace(/\s+/g, ' ').trim() });
 
+const SCHEMAS_CACHED = 2000;
+
+/** A statement of one workspace schema, built once per schema (bounded), not per request. */
+function perSchema(name: string, text: (s: QuotedSchema) => string): (s: QuotedSchema) => Statement {
+  const built = new Map<QuotedSchema, Statement>();
+  return (s) => {
+    let hit = built.get(s);
+    if (!hit) {
+      hit = st(name, text(s));
+      if (built.size >= SCHEMAS_CACHED) built.delete(built.keys().next().value as QuotedSchema);
+      built.set(s, hit);
+    }
+    return hit;
+  };
+}
+
 /** The NOTIFY channel every write announces `<workspaceId>:<rv>` on. */
 export const CHANGES_CHANNEL = 'kplane_changes';
 
@@ -27,29 +43,28 @@ export const beginReadSnapshot = st('tx.begin_read', 'BEGIN ISOLATION LEVEL REPE
 export const commit = st('tx.commit', 'COMMIT');
 export const rollback = st('tx.rollback', 'ROLLBACK');
 /** Everything a workspace transaction does runs as the workspace's role. */
-export const setLocalRole = (s: QuotedSchema) => st('tx.set_local_role', `SET LOCAL ROLE ${s}`);
+export const setLocalRole = perSchema('tx.set_local_role', (s) => `SET LOCAL ROLE ${s}`);
 /**
  * BEGIN and SET LOCAL ROLE in one round trip (simple protocol, no values). Sent as one text so a
  * workspace transaction costs BEGIN+ROLE, its statements and COMMIT.
  */
-export const beginAsRole = (s: QuotedSchema, mode: 'read' | 'write') =>
-  st('tx.begin_as_role', `${mode === 'read' ? beginReadSnapshot.text : begin.text}; ${setLocalRole(s).text}`);
+const beginReadAsRole = perSchema('tx.begin_as_role', (s) => `${beginReadSnapshot.text}; ${setLocalRole(s).text}`);
+const beginWriteAsRole = perSchema('tx.begin_as_role', (s) => `${begin.text}; ${setLocalRole(s).text}`);
+export const beginAsRole = (s: QuotedSchema, mode: 'read' | 'write') => (mode === 'read' ? beginReadAsRole(s) : beginWriteAsRole(s));
 
 // ---- provisioning -------------------------------------------------------------------------
 
 export const roleExists = st('role.exists', 'SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1');
 export const schemaExists = st('schema.exists', 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1');
-export const createRole = (s: QuotedSchema) =>
-  st('role.create', `CREATE ROLE ${s} NOLOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`);
+export const createRole = perSchema('role.create', (s) => `CREATE ROLE ${s} NOLOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`);
 /** Re-asserted on every run so a role someone altered by hand is brought back to least privilege. */
-export const alterRole = (s: QuotedSchema) =>
-  st('role.harden', `ALTER ROLE ${s} NOLOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`);
-export const createSchema = (s: QuotedSchema) => st('schema.create', `CREATE SCHEMA IF NOT EXISTS ${s} AUTHORIZATION ${s}`);
-export const revokeSchemaFromPublic = (s: QuotedSchema) => st('schema.revoke_public', `REVOKE ALL ON SCHEMA ${s} FROM PUBLIC`);
-export const dropSchema = (s: QuotedSchema) => st('schema.drop', `DROP SCHEMA IF EXISTS ${s} CASCADE`);
+export const alterRole = perSchema('role.harden', (s) => `ALTER ROLE ${s} NOLOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`);
+export const createSchema = perSchema('schema.create', (s) => `CREATE SCHEMA IF NOT EXISTS ${s} AUTHORIZATION ${s}`);
+export const revokeSchemaFromPublic = perSchema('schema.revoke_public', (s) => `REVOKE ALL ON SCHEMA ${s} FROM PUBLIC`);
+export const dropSchema = perSchema('schema.drop', (s) => `DROP SCHEMA IF EXISTS ${s} CASCADE`);
 /** Drops the role's privileges/objects in the current database, which DROP ROLE requires. */
-export const dropOwned = (s: QuotedSchema) => st('role.drop_owned', `DROP OWNED BY ${s} CASCADE`);
-export const dropRole = (s: QuotedSchema) => st('role.drop', `DROP ROLE IF EXISTS ${s}`);
+export const dropOwned = perSchema('role.drop_owned', (s) => `DROP OWNED BY ${s} CASCADE`);
+export const dropRole = perSchema('role.drop', (s) => `DROP ROLE IF EXISTS ${s}`);
 export const listWorkspaceNames = st(
   'schema.list_workspaces',
   `SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname ~ '^ws_[0-9a-f]{32}$'
@@ -58,38 +73,33 @@ export const listWorkspaceNames = st(
 );
 /** Serialises concurrent provisioning steps of one workspace (keyed by the schema name). */
 export const provisioningLock = st('provisioning.lock', `SELECT pg_advisory_xact_lock(hashtext('kplane.provisioning'), hashtext($1))`);
-export const createSchemaVersion = (s: QuotedSchema) =>
-  st(
+export const createSchemaVersion = perSchema(
     'ddl.create_schema_version',
-    `CREATE TABLE IF NOT EXISTS ${s}.schema_version (
+    (s) => `CREATE TABLE IF NOT EXISTS ${s}.schema_version (
        version integer NOT NULL,
        applied_at timestamptz NOT NULL DEFAULT now(),
        CONSTRAINT schema_version_pkey PRIMARY KEY (version))`,
   );
-export const currentSchemaVersion = (s: QuotedSchema) =>
-  st('ddl.current_version', `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.schema_version`);
-export const recordSchemaVersion = (s: QuotedSchema) =>
-  st('ddl.record_version', `INSERT INTO ${s}.schema_version (version) VALUES ($1)`);
+export const currentSchemaVersion = perSchema('ddl.current_version', (s) => `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.schema_version`);
+export const recordSchemaVersion = perSchema('ddl.record_version', (s) => `INSERT INTO ${s}.schema_version (version) VALUES ($1)`);
 
 // ---- revisions and change log -------------------------------------------------------------
 
 /** Takes the next revision; the row lock is held to commit, so revision order is commit order. */
-export const nextRevision = (s: QuotedSchema) => st('meta.next_rv', `UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv::text AS rv`);
-export const currentRevision = (s: QuotedSchema) => st('meta.current_rv', `SELECT rv::text AS rv FROM ${s}.meta`);
+export const nextRevision = perSchema('meta.next_rv', (s) => `UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv::text AS rv`);
+export const currentRevision = perSchema('meta.current_rv', (s) => `SELECT rv::text AS rv FROM ${s}.meta`);
 export const notifyChange = st('changes.notify', `SELECT pg_notify('${CHANGES_CHANNEL}', $1)`);
-export const insertChange = (s: QuotedSchema) =>
-  st(
+export const insertChange = perSchema(
     'changes.insert',
-    `INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+    (s) => `INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb)`,
   );
 
 /** Reads changes after a revision; the compaction horizon is read in the same snapshot. */
-export const compactedRevision = (s: QuotedSchema) => st('compaction.current', `SELECT compacted_rv::text AS rv FROM ${s}.compaction`);
-export const changesSince = (s: QuotedSchema) =>
-  st(
+export const compactedRevision = perSchema('compaction.current', (s) => `SELECT compacted_rv::text AS rv FROM ${s}.compaction`);
+export const changesSince = perSchema(
     'changes.since',
-    `SELECT c.rv::text AS rv, c.type, c.resource, c.namespace, c.name, c.uid::text AS uid, c.body, c.fields, c.prev_labels, c.prev_fields
+    (s) => `SELECT c.rv::text AS rv, c.type, c.resource, c.namespace, c.name, c.uid::text AS uid, c.body, c.fields, c.prev_labels, c.prev_fields
        FROM ${s}.changes c WHERE c.rv > $1 ORDER BY c.rv LIMIT $2`,
   );
 /**
@@ -97,17 +107,15 @@ export const changesSince = (s: QuotedSchema) =>
  * keepCount newest. created_at is the writer's transaction start, so it is only roughly ordered by
  * rv; taking max(rv) of the old rows and the count bound keeps the deleted set a prefix.
  */
-export const compactionHorizon = (s: QuotedSchema) =>
-  st(
+export const compactionHorizon = perSchema(
     'compaction.horizon',
-    `SELECT (SELECT rv - $2::bigint FROM ${s}.meta)::text AS by_count,
+    (s) => `SELECT (SELECT rv - $2::bigint FROM ${s}.meta)::text AS by_count,
             (SELECT max(c.rv) FROM ${s}.changes c WHERE c.created_at < now() - make_interval(secs => $1::double precision))::text AS by_age`,
   );
-export const deleteChangesUpTo = (s: QuotedSchema) => st('compaction.delete', `DELETE FROM ${s}.changes c WHERE c.rv <= $1`);
-export const advanceCompaction = (s: QuotedSchema) =>
-  st(
+export const deleteChangesUpTo = perSchema('compaction.delete', (s) => `DELETE FROM ${s}.changes c WHERE c.rv <= $1`);
+export const advanceCompaction = perSchema(
     'compaction.advance',
-    `UPDATE ${s}.compaction SET compacted_rv = greatest(compacted_rv, $1::bigint), compacted_at = now() RETURNING compacted_rv::text AS rv`,
+    (s) => `UPDATE ${s}.compaction SET compacted_rv = greatest(compacted_rv, $1::bigint), compacted_at = now() RETURNING compacted_rv::text AS rv`,
   );
 
 // ---- objects ------------------------------------------------------------------------------
@@ -118,10 +126,9 @@ export const advanceCompaction = (s: QuotedSchema) =>
  * revision), ADDED change row, NOTIFY. No row back means the key exists; the caller rolls back,
  * which also returns the revision.
  */
-export const createObject = (s: QuotedSchema) =>
-  st(
+export const createObject = perSchema(
     'objects.create',
-    `WITH next AS (UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv, objects, storage_bytes),
+    (s) => `WITH next AS (UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv, objects, storage_bytes),
      cand AS (
        SELECT next.rv, next.objects, next.storage_bytes,
               jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(next.rv::text)) AS body
@@ -142,15 +149,13 @@ export const createObject = (s: QuotedSchema) =>
        SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb FROM ins)
      SELECT ins.rv::text AS rv, ins.body, chk.objects::text AS objects, chk.storage_bytes::text AS storage_bytes,
             chk.size::text AS size, chk.over_objects, chk.over_storage,
-            CASE WHEN ins.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text) END AS notified
+            CASE WHEN ins.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text || ':' || $1) END AS notified
        FROM chk LEFT JOIN ins ON true`,
   );
-export const getObject = (s: QuotedSchema) =>
-  st('objects.get', `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
-export const lockObject = (s: QuotedSchema) =>
-  st(
+export const getObject = perSchema('objects.get', (s) => `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
+export const lockObject = perSchema(
     'objects.lock',
-    // `same` compares the candidate body with the stored one as it would be stored (same rv and
+    (s) => // `same` compares the candidate body with the stored one as it would be stored (same rv and
     // uid), so an update that changes nothing can be detected without a JS deep-equal.
     `SELECT uid::text AS uid, rv::text AS rv, body, labels, fields,
             (jsonb_set(jsonb_set($4::jsonb, '{metadata,resourceVersion}', to_jsonb(rv::text)),
@@ -158,39 +163,35 @@ export const lockObject = (s: QuotedSchema) =>
              AND fields = $5::jsonb) AS same
        FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3 FOR UPDATE`,
   );
-export const lockObjectForDelete = (s: QuotedSchema) =>
-  st(
+export const lockObjectForDelete = perSchema(
     'objects.lock_for_delete',
-    `SELECT uid::text AS uid, rv::text AS rv, body, labels, fields
+    (s) => `SELECT uid::text AS uid, rv::text AS rv, body, labels, fields
        FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3 FOR UPDATE`,
   );
-export const updateObject = (s: QuotedSchema) =>
-  st(
+export const updateObject = perSchema(
     'objects.update',
-    `UPDATE ${s}.objects SET rv = $4, labels = $5::jsonb, fields = $6::jsonb, owners = $7::uuid[], body = $8::jsonb
+    (s) => `UPDATE ${s}.objects SET rv = $4, labels = $5::jsonb, fields = $6::jsonb, owners = $7::uuid[], body = $8::jsonb
       WHERE resource = $1 AND namespace = $2 AND name = $3`,
   );
-export const deleteObject = (s: QuotedSchema) =>
-  st('objects.delete', `DELETE FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
-export const countObjects = (s: QuotedSchema) => st('objects.count', `SELECT count(*)::int AS n FROM ${s}.objects`);
+export const deleteObject = perSchema('objects.delete', (s) => `DELETE FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
+export const countObjects = perSchema('objects.count', (s) => `SELECT count(*)::int AS n FROM ${s}.objects`);
 /** The usage counters kept by the objects triggers (workspace-ddl.ts v4). */
-export const usageCounters = (s: QuotedSchema) =>
-  st('meta.usage', `SELECT objects::text AS objects, storage_bytes::text AS storage_bytes FROM ${s}.meta`);
+export const usageCounters = perSchema('meta.usage', (s) => `SELECT objects::text AS objects, storage_bytes::text AS storage_bytes FROM ${s}.meta`);
 /** Next revision plus the storage counter before the write (updates checked against a storage quota). */
-export const nextRevisionWithUsage = (s: QuotedSchema) =>
-  st('meta.next_rv_usage', `UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv::text AS rv, storage_bytes::text AS storage_bytes`);
+export const nextRevisionWithUsage = perSchema('meta.next_rv_usage', (s) => `UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv::text AS rv, storage_bytes::text AS storage_bytes`);
 /** Objects per resource: a GROUP BY on the leading PK column (index-only scan when visible). */
-export const countsByResource = (s: QuotedSchema) =>
-  st('objects.counts_by_resource', `SELECT resource, count(*)::int AS n FROM ${s}.objects GROUP BY resource ORDER BY resource`);
+export const countsByResource = perSchema('objects.counts_by_resource', (s) => `SELECT resource, count(*)::int AS n FROM ${s}.objects GROUP BY resource ORDER BY resource`);
 
 /**
  * Keyset page over (namespace, name) within one resource: the PK (resource, namespace, name)
  * serves both the range and the order. `where` holds predicates from the selector compiler.
+ * Every row also carries the current revision (same snapshot).
  */
 export const listObjects = (s: QuotedSchema, where: string[], limitParam?: string) =>
   st(
     'objects.list',
-    `SELECT body FROM ${s}.objects WHERE ${where.join(' AND ')} ORDER BY namespace, name${limitParam ? ` LIMIT ${limitParam}` : ''}`,
+    // list_rv (an InitPlan, evaluated once) saves a round trip for the list's resourceVersion.
+    `SELECT body, (SELECT m.rv FROM ${s}.meta m)::text AS list_rv FROM ${s}.objects WHERE ${where.join(' AND ')} ORDER BY namespace, name${limitParam ? ` LIMIT ${limitParam}` : ''}`,
   );
 
 /**
@@ -206,7 +207,7 @@ export const countRemaining = (s: QuotedSchema, where: string[], capParam: strin
  * Takes the revision lock without advancing the counter: a bulk write reserves as many
  * revisions as it acts on, in the same statement that writes them.
  */
-export const lockRevision = (s: QuotedSchema) => st('meta.lock_rv', `SELECT rv::text AS rv FROM ${s}.meta FOR UPDATE`);
+export const lockRevision = perSchema('meta.lock_rv', (s) => `SELECT rv::text AS rv FROM ${s}.meta FOR UPDATE`);
 
 /** CASE, not AND: jsonb_array_length must never see a non-array (AND has no evaluation order). */
 const jsonArray = (path: string) => `CASE WHEN jsonb_typeof(${path}) = 'array' THEN ${path} ELSE '[]'::jsonb END`;
@@ -274,10 +275,9 @@ export const gcCandidate = (s: QuotedSchema) => `NOT EXISTS (SELECT 1 FROM ${s}.
  * entries with that uid leave the body, the uid leaves `owners`; a MODIFIED change per object.
  * Processed rows stop matching `owners @> [uid]`, so the caller repeats until 0 rows.
  */
-export const orphanBatch = (s: QuotedSchema) =>
-  st(
+export const orphanBatch = perSchema(
     'objects.orphan_batch',
-    `WITH picked AS (
+    (s) => `WITH picked AS (
        SELECT d.uid, d.resource, d.namespace, d.name, d.owners, d.body, d.labels, d.fields,
               $1::bigint + row_number() OVER (ORDER BY d.uid) AS new_rv
          FROM (SELECT * FROM ${s}.objects d WHERE d.owners @> ARRAY[$2::uuid] ORDER BY d.uid LIMIT $3) d),
@@ -302,24 +302,20 @@ export const orphanBatch = (s: QuotedSchema) =>
   );
 
 /** Dependents of an owner (GIN on owners); blockingOnly keeps those with blockOwnerDeletion. */
-export const dependentsOf = (s: QuotedSchema) =>
-  st(
+export const dependentsOf = perSchema(
     'objects.dependents_of',
-    `SELECT d.body FROM ${s}.objects d
+    (s) => `SELECT d.body FROM ${s}.objects d
       WHERE d.owners @> ARRAY[$1::uuid]
         AND (NOT $2::boolean OR EXISTS (
               SELECT 1 FROM jsonb_array_elements(${jsonArray(`d.body #> '{metadata,ownerReferences}'`)}) r
                WHERE lower(r ->> 'uid') = $1::uuid::text AND r -> 'blockOwnerDeletion' = 'true'::jsonb))
       ORDER BY d.resource, d.namespace, d.name`,
   );
-export const countInNamespace = (s: QuotedSchema) =>
-  st('objects.count_in_namespace', `SELECT count(*)::int AS n FROM ${s}.objects WHERE namespace = $1`);
-export const countOfResource = (s: QuotedSchema) =>
-  st('objects.count_of_resource', `SELECT count(*)::int AS n FROM ${s}.objects WHERE resource = $1`);
+export const countInNamespace = perSchema('objects.count_in_namespace', (s) => `SELECT count(*)::int AS n FROM ${s}.objects WHERE namespace = $1`);
+export const countOfResource = perSchema('objects.count_of_resource', (s) => `SELECT count(*)::int AS n FROM ${s}.objects WHERE resource = $1`);
 
 /** A cheap fingerprint of every object of a resource: any create, update or delete changes it. */
-export const resourceStamp = (s: QuotedSchema) =>
-  st('objects.resource_stamp', `SELECT coalesce(max(rv), 0)::text AS rv, count(*)::int AS n FROM ${s}.objects WHERE resource = $1`);
+export const resourceStamp = perSchema('objects.resource_stamp', (s) => `SELECT coalesce(max(rv), 0)::text AS rv, count(*)::int AS n FROM ${s}.objects WHERE resource = $1`);
 
 // ---- selectable-field indexes (CRD selectableFields) ----------------------------------------
 

@@ -54,6 +54,7 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
   }
   const tx = new WorkspaceTx(client, schema);
   let broken: unknown;
+  let released = false;
   try {
     const begin = sql.beginAsRole(schema, mode);
     try {
@@ -63,6 +64,16 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
       throw toStoreError(err, begin.name);
     }
     const value = await fn(tx);
+    if (mode === 'read') {
+      // A read-only snapshot has nothing to make durable: answer now, end it before the client
+      // goes back to the pool (queries on one client run in order, so nobody can overtake it).
+      client.query(sql.commit.text).then(
+        () => client.release(),
+        (err: Error) => client.release(err),
+      );
+      released = true;
+      return value;
+    }
     await tx.run(tx.shouldRollback ? sql.rollback : sql.commit);
     return value;
   } catch (err) {
@@ -73,6 +84,6 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
     }
     throw err instanceof StoreError ? err : toStoreError(err, 'tx');
   } finally {
-    client.release(broken instanceof Error ? broken : undefined);
+    if (!released) client.release(broken instanceof Error ? broken : undefined);
   }
 }

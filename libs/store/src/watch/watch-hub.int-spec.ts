@@ -107,6 +107,33 @@ describe('WatchHub', () => {
     w.close();
   });
 
+  it('signals every committed write with its workspace and resource, and a new epoch after a reconnect', async () => {
+    const { id, store } = await t.newWorkspace();
+    const seen: string[] = [];
+    const off = hub.onChange((s) => {
+      if (s.workspaceId === id) seen.push(`${s.resource}@${s.rv}`);
+    });
+    try {
+      const cm = await store.create('configmaps', obj('sig'));
+      await store.update('configmaps', { ...cm, data: { a: '1' } });
+      await store.create('roles.rbac.authorization.k8s.io', obj('r'));
+      await store.delete('configmaps', 'd', 'sig');
+      await store.deleteCollection('roles.rbac.authorization.k8s.io', {});
+      const deadline = Date.now() + 5000;
+      while (seen.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(seen).toEqual(['configmaps@2', 'configmaps@3', 'roles.rbac.authorization.k8s.io@4', 'configmaps@5', 'roles.rbac.authorization.k8s.io@6']);
+
+      const epoch = hub.listeningEpoch;
+      expect(epoch).not.toBeNull();
+      await t.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`);
+      const until = Date.now() + 10_000;
+      while ((hub.listeningEpoch === null || hub.listeningEpoch === epoch) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect(hub.listeningEpoch).toBeGreaterThan(epoch!);
+    } finally {
+      off();
+    }
+  });
+
   it('rejects a non-numeric starting revision', () => {
     expect(() => hub.watch(randomUUID(), 'abc')).toThrow(expect.objectContaining({ code: 'STORE_EXPIRED' }));
     expect(new WorkspaceStore(t.pool, randomUUID())).toBeDefined();

@@ -1,9 +1,11 @@
-import { Client, ClientConfig, Pool } from 'pg';
+import { ClientConfig, Pool } from 'pg';
 import { WorkspaceStore } from '../objects/workspace-store';
 import { canonicalWorkspaceId } from '../schemas/workspace-schema-name';
 import { CHANGES_CHANNEL } from '../sql/statements';
 import { isStoreError, StoreError } from '../store.errors';
 import { Watcher } from './watcher';
+import { ChangeSignal, parseChangeSignal } from './change-signal';
+import { PgListener } from './pg-listener';
 
 export interface WatchHubOptions {
   pool: Pool;
@@ -34,24 +36,32 @@ interface Reader {
  * the log and then merge into the live stream. Readers never wait for watchers.
  */
 export class WatchHub {
-  private listener: Client | null = null;
+  private readonly listener: PgListener;
   private readonly readers = new Map<string, Reader>();
   private stopped = true;
   private pollTimer: NodeJS.Timeout | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private reconnectDelay: number;
   private readonly capacity: number;
   private readonly batchSize: number;
+  private readonly changeListeners = new Set<(signal: ChangeSignal) => void>();
 
   constructor(private readonly opts: WatchHubOptions) {
     this.capacity = opts.queueCapacity ?? 1000;
     this.batchSize = opts.batchSize ?? 500;
-    this.reconnectDelay = opts.reconnectDelayMs ?? 500;
+    this.listener = new PgListener({
+      name: 'watch-hub',
+      connection: opts.listenConnection,
+      channels: [CHANGES_CHANNEL],
+      reconnectDelayMs: opts.reconnectDelayMs,
+      logger: opts.logger,
+      onNotification: (_channel, payload) => this.onSignal(payload),
+      // Anything committed while we were not listening is picked up by reading from the cursors.
+      onConnected: () => this.wakeAll(),
+    });
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.connect();
+    await this.listener.start();
     this.pollTimer = setInterval(() => this.wakeAll(), this.opts.pollIntervalMs ?? 5000);
     this.pollTimer.unref();
   }
@@ -59,11 +69,8 @@ export class WatchHub {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const r of [...this.readers.values()]) for (const w of [...r.watchers]) w.close('hub-stopped');
-    const l = this.listener;
-    this.listener = null;
-    await l?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /**
@@ -89,48 +96,34 @@ export class WatchHub {
     return watcher;
   }
 
+  /**
+   * Every committed write of the shard, as signalled (for caches of small resources such as CRDs
+   * and RBAC objects). A listener must be cheap and must not throw.
+   */
+  onChange(listener: (signal: ChangeSignal) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * Identifies one unbroken LISTEN session; null while not listening. A cache entry validated in
+   * epoch E stays valid (barring signals) only while the epoch is still E: a reconnect may have
+   * missed signals.
+   */
+  get listeningEpoch(): number | null {
+    return this.listener.epoch;
+  }
+
   /** Number of workspaces with a running reader (for metrics and tests). */
   get activeWorkspaces(): number {
     return this.readers.size;
   }
 
-  private async connect(): Promise<void> {
-    const client = new Client(this.opts.listenConnection);
-    client.on('notification', (n) => {
-      if (n.channel !== CHANGES_CHANNEL || !n.payload) return;
-      const i = n.payload.lastIndexOf(':');
-      if (i > 0) this.wake(n.payload.slice(0, i));
-    });
-    client.on('error', (err) => this.onListenerLost(client, err));
-    client.on('end', () => this.onListenerLost(client, new Error('LISTEN connection ended')));
-    await client.connect();
-    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
-    this.listener = client;
-    this.reconnectDelay = this.opts.reconnectDelayMs ?? 500;
-    // Anything committed while we were not listening is picked up by reading from the cursors.
-    this.wakeAll();
-  }
-
-  private onListenerLost(client: Client, err: Error): void {
-    if (this.listener !== client || this.stopped) return;
-    this.listener = null;
-    client.end().catch(() => undefined);
-    this.opts.logger?.warn({ err: err.message }, 'watch hub lost its LISTEN connection; reconnecting');
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return;
-    const delay = this.reconnectDelay;
-    this.reconnectDelay = Math.min(delay * 2, 30_000);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.connect().catch((err) => {
-        this.opts.logger?.warn({ err: (err as Error).message }, 'watch hub reconnect failed');
-        this.scheduleReconnect();
-      });
-    }, delay);
-    this.reconnectTimer.unref();
+  private onSignal(payload: string): void {
+    const signal = parseChangeSignal(payload);
+    if (!signal) return;
+    this.wake(signal.workspaceId);
+    for (const listener of this.changeListeners) listener(signal);
   }
 
   private wakeAll(): void {
