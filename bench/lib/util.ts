@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { PG_SESSION_OPTIONS } from '@kplane/store';
 import type { BenchPlatform } from './platform';
 import { BenchWorkspace, kubeRequest } from './workspace';
 
@@ -41,7 +42,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
 
 /** A small admin pool on the bench database (seeding, catalog sizes, backend pids). */
 export function adminPool(p: BenchPlatform, max = 2): Pool {
-  const pool = new Pool({ connectionString: p.databaseUrl, max, application_name: 'kplane-bench' });
+  const pool = new Pool({ connectionString: p.databaseUrl, max, application_name: 'kplane-bench', options: PG_SESSION_OPTIONS });
   pool.on('error', () => undefined);
   return pool;
 }

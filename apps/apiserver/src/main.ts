@@ -3,7 +3,7 @@ import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
 import { ApiRequestCounter, AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
-import { WatchHub } from '@kplane/store';
+import { PG_SESSION_OPTIONS, WatchHub } from '@kplane/store';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
@@ -26,11 +26,11 @@ async function bootstrap(): Promise<void> {
   const config = loadApiserverConfig();
   const logger = createLogger({ app: 'kplane-apiserver', level: config.logLevel, pretty: config.pretty });
   await migrateControlSchema(config.databaseUrl);
-  const ds = await new DataSource({ ...controlDataSourceOptions(config.databaseUrl), extra: { max: 5, application_name: 'kplane-apiserver' } }).initialize();
+  const ds = await new DataSource({ ...controlDataSourceOptions(config.databaseUrl), extra: { max: 5, application_name: 'kplane-apiserver', options: PG_SESSION_OPTIONS } }).initialize();
   const ca = await new ClusterCaService(ds, new SecretBox(config.masterKey)).ensureCa();
   const publicHost = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const serving = issueServingCertificate(ca, [...new Set([publicHost, '127.0.0.1', '::1', 'localhost'])]);
-  const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver' });
+  const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver', options: PG_SESSION_OPTIONS });
   // A PostgreSQL restart kills idle connections; without these handlers that would crash the process.
   shardPool.on('error', (err) => logger.warn({ err: err.message }, 'shard pool connection lost'));
   controlPool(ds)?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));

@@ -6,6 +6,7 @@ export { WORKSPACE_SCHEMA_PATTERN, workspaceSchemaName, workspaceIdFromSchemaNam
 export { WorkspaceSchemas } from './schemas/workspace-schemas';
 export { LATEST_WORKSPACE_SCHEMA_VERSION } from './sql/workspace-ddl';
 export { CHANGES_CHANNEL } from './sql/statements';
+export { PG_SESSION_OPTIONS } from './sql/session-options';
 export { WorkspaceStore } from './objects/workspace-store';
 export type { SelectableField } from './selectors/selectable-fields';
 export type { SyncResult as SelectableFieldIndexSync } from './objects/selectable-field-indexes';

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { ClusterCaService, CredentialsService, OperationProgress, SecretBox } from '@kplane/control';
-import { WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
+import { PG_SESSION_OPTIONS, WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { LifecycleDeps } from '../provisioning/lifecycle-deps';
@@ -15,7 +15,7 @@ export const shardPoolProvider: Provider = {
   inject: [WORKER_CONFIG],
   // One pool for the default shard (the control database); more shards come with the shards table.
   useFactory: (config: WorkerConfig) => {
-    const pool = new Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'kplane-worker' });
+    const pool = new Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'kplane-worker', options: PG_SESSION_OPTIONS });
     // An idle client dropped by a Postgres restart emits 'error'; unhandled, that would kill the process.
     // The pool discards the client and the next checkout connects again.
     pool.on('error', () => undefined);

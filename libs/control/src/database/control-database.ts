@@ -1,3 +1,4 @@
+import { PG_SESSION_OPTIONS } from '@kplane/store';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CONTROL_MIGRATIONS } from '../../../../migrations';
@@ -30,7 +31,7 @@ export function controlDataSourceOptions(databaseUrl: string) {
     migrationsTransactionMode: 'each' as const,
     schema: 'kplane',
     synchronize: false,
-    extra: { max: 10, application_name: 'kplane' },
+    extra: { max: 10, application_name: 'kplane', options: PG_SESSION_OPTIONS },
   };
 }
 

@@ -61,4 +61,21 @@ describe('cross-workspace isolation under SET LOCAL ROLE', () => {
     const res = await asRole(a, `SET ROLE ${quotedWorkspaceSchema(b)}; SELECT count(*)::int AS n FROM ${quotedWorkspaceSchema(b)}.objects`);
     expect(Array.isArray(res)).toBe(true);
   });
+
+  it('hands every pooled connection back in the login role, after a create, a refused create and a read', async () => {
+    const one = await createStoreTestDb(1); // one connection: every call reuses it
+    try {
+      const { store } = await one.newWorkspace();
+      const login = (await one.pool.query('SELECT current_user AS u')).rows[0].u;
+      const cm = { metadata: { name: 'c', namespace: 'd', uid: randomUUID() } };
+      await store.create('configmaps', cm);
+      expect((await one.pool.query('SELECT current_user AS u')).rows[0].u).toBe(login);
+      await expect(store.create('configmaps', { ...cm, metadata: { ...cm.metadata, uid: randomUUID() } })).rejects.toMatchObject({ code: 'STORE_ALREADY_EXISTS' });
+      expect((await one.pool.query('SELECT current_user AS u')).rows[0].u).toBe(login);
+      await store.get('configmaps', 'd', 'c');
+      expect((await one.pool.query('SELECT current_user AS u, now() = statement_timestamp() AS outside_tx')).rows[0]).toEqual({ u: login, outside_tx: true });
+    } finally {
+      await one.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { canonicalWorkspaceId, QuotedSchema, quotedWorkspaceSchema } from '../schemas/workspace-schema-name';
 import * as sql from '../sql/statements';
-import { inWorkspaceTx, WorkspaceTx } from '../sql/workspace-tx';
+import { inWorkspaceStatement, inWorkspaceTx, WorkspaceTx } from '../sql/workspace-tx';
 import { StoreError, StoreQuotaExceeded } from '../store.errors';
 import { compactChanges, readChangesSince, readCompactedRevision } from './change-log';
 import { ChangeEvent, CompactOptions, CompactResult } from './change-log.types';
@@ -76,23 +76,27 @@ export class WorkspaceStore {
     const row = toObjectRow(resource, obj, fields);
     const maxObjects = limitOf(opts.quota?.maxObjects);
     const maxStorage = limitOf(opts.quota?.maxStorageBytes);
-    return inWorkspaceTx(this.pool, this.schema, 'write', async (tx) => {
-      const [created] = await tx.run<{
-        rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; over_objects: boolean; over_storage: boolean;
-      }>(sql.createObject(this.schema), [
-        row.resource, row.namespace, row.name, row.uid,
-        JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(withRevision(obj, '', row.uid)),
-        this.workspaceId, maxObjects, maxStorage,
-      ]);
-      if (created.over_objects) {
-        throw quotaExceeded(resource, row, { limit: 'objects', requested: 1, used: Number(created.objects), limited: maxObjects! });
+    const values = [
+      row.resource, row.namespace, row.name, row.uid,
+      JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(withRevision(obj, '', row.uid)),
+      this.workspaceId, maxObjects, maxStorage,
+    ];
+    // A refusal is explained from the statement's snapshot; when a concurrent write moved the
+    // counters after it (so the snapshot explains nothing), the state is read again by retrying.
+    for (let attempt = 0; ; attempt++) {
+      const [r] = await inWorkspaceStatement<{ rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; taken: boolean }>(
+        this.pool, this.schema, sql.createObject(this.schema), values,
+      );
+      if (r.rv && r.body) return r.body;
+      // Quota before name, as admission runs before storage in Kubernetes.
+      if (maxObjects !== null && Number(r.objects) + 1 > maxObjects) {
+        throw quotaExceeded(resource, row, { limit: 'objects', requested: 1, used: Number(r.objects), limited: maxObjects });
       }
-      if (created.over_storage) {
-        throw quotaExceeded(resource, row, { limit: 'storageBytes', requested: Number(created.size), used: Number(created.storage_bytes), limited: maxStorage! });
+      if (maxStorage !== null && Number(r.storage_bytes) + Number(r.size) > maxStorage) {
+        throw quotaExceeded(resource, row, { limit: 'storageBytes', requested: Number(r.size), used: Number(r.storage_bytes), limited: maxStorage });
       }
-      if (!created.rv || !created.body) throw new StoreError('STORE_ALREADY_EXISTS', `${resource} ${qualified(row)} already exists`);
-      return created.body;
-    });
+      if (r.taken || attempt >= 2) throw new StoreError('STORE_ALREADY_EXISTS', `${resource} ${qualified(row)} already exists`);
+    }
   }
 
   async update(resource: string, obj: KubeObject, fields?: Record<string, string>, opts: UpdateOptions = {}): Promise<KubeObject> {

@@ -42,6 +42,9 @@ export const begin = st('tx.begin', 'BEGIN');
 export const beginReadSnapshot = st('tx.begin_read', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 export const commit = st('tx.commit', 'COMMIT');
 export const rollback = st('tx.rollback', 'ROLLBACK');
+/** Session-level role for a single autocommitted statement (inWorkspaceStatement); always reset after. */
+export const setRole = perSchema('tx.set_role', (s) => `SET ROLE ${s}`);
+export const resetRole = st('tx.reset_role', 'RESET ROLE');
 /** Everything a workspace transaction does runs as the workspace's role. */
 export const setLocalRole = perSchema('tx.set_local_role', (s) => `SET LOCAL ROLE ${s}`);
 /**
@@ -121,37 +124,42 @@ export const advanceCompaction = perSchema(
 // ---- objects ------------------------------------------------------------------------------
 
 /**
- * A whole create in one statement, so the revision lock (taken by the UPDATE of meta) is held for
- * one round trip plus COMMIT: next revision, insert (the body gets its resourceVersion from the
- * revision), ADDED change row, NOTIFY. No row back means the key exists; the caller rolls back,
- * which also returns the revision.
+ * A whole create in one autocommitted statement: next revision, insert (the body gets its
+ * resourceVersion from the revision), ADDED change row, NOTIFY. The revision is taken only if
+ * the name is free and the quota allows (checked in the UPDATE's WHERE, which PostgreSQL
+ * re-checks against the latest counters after waiting for a concurrent writer), so a refused
+ * create writes nothing. `diag` (the statement's snapshot) says why a create was refused.
+ * Only two creates of the same name racing can leave an unused revision behind (a gap; Kubernetes
+ * revisions promise order, not density).
  */
 export const createObject = perSchema(
-    'objects.create',
-    (s) => `WITH next AS (UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv, objects, storage_bytes),
-     cand AS (
-       SELECT next.rv, next.objects, next.storage_bytes,
-              jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(next.rv::text)) AS body
-         FROM next),
-     chk AS (
-       SELECT cand.rv, cand.objects, cand.storage_bytes, cand.body, octet_length(cand.body::text) AS size,
-              ($10::bigint IS NOT NULL AND cand.objects + 1 > $10::bigint) AS over_objects,
-              ($11::bigint IS NOT NULL AND cand.storage_bytes + octet_length(cand.body::text) > $11::bigint) AS over_storage
-         FROM cand),
+  'objects.create',
+  (s) => `WITH next AS (
+       UPDATE ${s}.meta m SET rv = m.rv + 1
+        WHERE NOT EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3)
+          AND ($10::bigint IS NULL OR m.objects + 1 <= $10::bigint)
+          AND ($11::bigint IS NULL
+               OR m.storage_bytes + octet_length(jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb((m.rv + 1)::text))::text) <= $11::bigint)
+       RETURNING m.rv),
      ins AS (
        INSERT INTO ${s}.objects (resource, namespace, name, uid, rv, labels, fields, owners, body)
-       SELECT $1, $2, $3, $4::uuid, chk.rv, $5::jsonb, $6::jsonb, $7::uuid[], chk.body
-         FROM chk WHERE NOT chk.over_objects AND NOT chk.over_storage
+       SELECT $1, $2, $3, $4::uuid, next.rv, $5::jsonb, $6::jsonb, $7::uuid[],
+              jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(next.rv::text))
+         FROM next
        ON CONFLICT (resource, namespace, name) DO NOTHING
        RETURNING rv, body),
      ch AS (
        INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields)
-       SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb FROM ins)
-     SELECT ins.rv::text AS rv, ins.body, chk.objects::text AS objects, chk.storage_bytes::text AS storage_bytes,
-            chk.size::text AS size, chk.over_objects, chk.over_storage,
+       SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb FROM ins),
+     diag AS (
+       SELECT m.objects, m.storage_bytes, octet_length(jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb((m.rv + 1)::text))::text) AS size,
+              EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3) AS taken
+         FROM ${s}.meta m)
+     SELECT ins.rv::text AS rv, ins.body, diag.objects::text AS objects, diag.storage_bytes::text AS storage_bytes,
+            diag.size::text AS size, diag.taken,
             CASE WHEN ins.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text || ':' || $1) END AS notified
-       FROM chk LEFT JOIN ins ON true`,
-  );
+       FROM diag LEFT JOIN ins ON true`,
+);
 export const getObject = perSchema('objects.get', (s) => `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
 export const lockObject = perSchema(
     'objects.lock',

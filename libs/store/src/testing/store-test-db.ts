@@ -1,3 +1,4 @@
+import { PG_SESSION_OPTIONS } from '../sql/session-options';
 // Test-only helper (imported by *.int-spec.ts, not by index.ts): a database of the spec file's own
 // plus provisioned workspaces whose roles are always dropped (roles are server-wide).
 import { randomUUID } from 'node:crypto';
@@ -19,7 +20,7 @@ export interface StoreTestDb {
 
 export async function createStoreTestDb(poolMax = 30): Promise<StoreTestDb> {
   const db = await createTestDatabase('kplane_store');
-  const pool = new Pool({ connectionString: db.url, max: poolMax });
+  const pool = new Pool({ connectionString: db.url, max: poolMax, options: PG_SESSION_OPTIONS });
   pool.on('error', () => undefined); // idle clients die when the database is force-dropped
   const schemas = new WorkspaceSchemas(pool);
   const ids = new Set<string>();
