@@ -74,6 +74,29 @@ describe('WorkspaceStore revisions under concurrent writers', () => {
     expect(await store.currentResourceVersion()).toBe(String(Number(o.metadata.resourceVersion) + 1));
   });
 
+  it('runs unconditional updates, deletes and bulk deletes of the same objects at once without deadlock or lost revisions', async () => {
+    const { id, store } = await t.newWorkspace();
+    const names = Array.from({ length: 8 }, (_, i) => `hot${i}`);
+    for (const name of names) await store.create('configmaps', { metadata: { name, namespace: 'ns', uid: randomUUID(), labels: { hot: 'yes' } } });
+    const ops: Promise<unknown>[] = [];
+    for (let round = 0; round < 6; round++) {
+      for (const name of names) {
+        ops.push(store.get('configmaps', 'ns', name).then((cur) => cur && store.update('configmaps', { ...cur, data: { round: String(round) } })));
+      }
+    }
+    ops.push(store.delete('configmaps', 'ns', 'hot0'));
+    ops.push(store.deleteCollection('configmaps', { labelSelector: [{ key: 'hot', op: 'in', values: ['yes'] }], batchSize: 3 }));
+    const results = await Promise.allSettled(ops);
+    // The only acceptable refusals are objects deleted under an update (NotFound).
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => `${r.reason.code}: ${r.reason.message}`);
+    expect(refused.filter((c) => !c.startsWith('STORE_NOT_FOUND'))).toEqual([]);
+    expect(await store.countObjects()).toBe(0);
+    // Every taken revision has exactly one change row: nothing was taken and then dropped.
+    const { rows } = await t.pool.query(`SELECT count(*)::int AS n, min(rv)::text AS lo, max(rv)::text AS hi FROM "${workspaceSchemaName(id)}".changes c`);
+    expect(rows[0].n).toBe(Number(rows[0].hi) - Number(rows[0].lo) + 1);
+    expect(await store.currentResourceVersion()).toBe(rows[0].hi);
+  });
+
   it('keeps workspaces independent: revisions are per workspace', async () => {
     const a = await t.newWorkspace();
     const b = await t.newWorkspace();

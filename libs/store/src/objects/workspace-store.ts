@@ -102,38 +102,23 @@ export class WorkspaceStore {
   async update(resource: string, obj: KubeObject, fields?: Record<string, string>, opts: UpdateOptions = {}): Promise<KubeObject> {
     const row = toObjectRow(resource, obj, fields);
     const maxStorage = limitOf(opts.quota?.maxStorageBytes);
-    return this.write(async (tx, rv, storageBefore) => {
-      const [cur] = await tx.run<{ uid: string; rv: string; body: KubeObject; labels: object; fields: object; same: boolean }>(
-        sql.lockObject(this.schema),
-        [row.resource, row.namespace, row.name, JSON.stringify(obj), JSON.stringify(row.fields)],
-      );
-      if (!cur) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(row)} not found`);
-      checkPrecondition(resource, row, cur, opts.expectedResourceVersion);
-      if (cur.same) {
-        // Nothing changed: keep the revision, write no change row (the taken rv is rolled back).
-        tx.rollbackOnly();
-        return cur.body;
-      }
-      // The uid is immutable: the stored one wins over whatever the caller sent.
-      const stored = { ...row, uid: cur.uid };
-      const body = withRevision(obj, rv, cur.uid);
-      await tx.run(sql.updateObject(this.schema), [
-        row.resource, row.namespace, row.name, rv,
-        JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(body),
-      ]);
-      if (maxStorage !== null) {
-        // Growth beyond the storage quota is refused; shrinking (or same-size) updates always pass,
-        // so a workspace over its quota can still be cleaned up (finalizers removed, data trimmed).
-        const [{ storage_bytes: after }] = await tx.run<{ storage_bytes: string }>(sql.usageCounters(this.schema));
-        const before = Number(storageBefore);
-        const grown = Number(after) - before;
-        if (grown > 0 && Number(after) > maxStorage) {
-          throw quotaExceeded(resource, row, { limit: 'storageBytes', requested: grown, used: before, limited: maxStorage });
-        }
-      }
-      await this.recordChange(tx, rv, 'MODIFIED', stored, body, { labels: cur.labels, fields: cur.fields });
-      return body;
-    });
+    const expected = opts.expectedResourceVersion === undefined || opts.expectedResourceVersion === '' ? null : opts.expectedResourceVersion;
+    const [r] = await inWorkspaceStatement<{
+      uid: string | null; current_rv: string | null; current_body: KubeObject | null; rv_ok: boolean | null; same: boolean | null;
+      growth: string | null; storage_bytes: string | null; rv: string | null; body: KubeObject | null;
+    }>(this.pool, this.schema, sql.updateObjectStatement(this.schema), [
+      row.resource, row.namespace, row.name, expected,
+      JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(obj),
+      maxStorage, this.workspaceId,
+    ]);
+    if (r.rv && r.body) return r.body;
+    if (!r.uid) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(row)} not found`);
+    checkPrecondition(resource, row, { rv: r.current_rv! }, expected ?? undefined);
+    // Nothing changed: the stored object, its revision kept, no change row.
+    if (r.same) return r.current_body!;
+    // Growth beyond the storage quota is refused; shrinking (or same-size) updates always pass,
+    // so a workspace over its quota can still be cleaned up (finalizers removed, data trimmed).
+    throw quotaExceeded(resource, row, { limit: 'storageBytes', requested: Number(r.growth), used: Number(r.storage_bytes), limited: maxStorage! });
   }
 
   async delete(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {

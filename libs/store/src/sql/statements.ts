@@ -88,8 +88,6 @@ export const recordSchemaVersion = perSchema('ddl.record_version', (s) => `INSER
 
 // ---- revisions and change log -------------------------------------------------------------
 
-/** Takes the next revision; the row lock is held to commit, so revision order is commit order. */
-export const nextRevision = perSchema('meta.next_rv', (s) => `UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv::text AS rv`);
 export const currentRevision = perSchema('meta.current_rv', (s) => `SELECT rv::text AS rv FROM ${s}.meta`);
 export const notifyChange = st('changes.notify', `SELECT pg_notify('${CHANGES_CHANNEL}', $1)`);
 export const insertChange = perSchema(
@@ -160,26 +158,56 @@ export const createObject = perSchema(
             CASE WHEN ins.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text || ':' || $1) END AS notified
        FROM diag LEFT JOIN ins ON true`,
 );
+/**
+ * A whole update in one autocommitted statement. Lock order is that of every writer: the revision
+ * row first (`lk`), then the object (its row lock is taken above the join, after `lk` produced
+ * its row). The object is read FOR UPDATE, so it is the latest committed version even though the
+ * statement's snapshot predates the lock wait. The revision is taken only when the update goes
+ * ahead (resourceVersion precondition $4 holds, something changed, storage quota $9 allows
+ * growth), so a refused or no-op update writes nothing; the returned row says which it was.
+ * `same` compares the candidate as it would be stored (stored rv and uid) with the stored body.
+ */
+export const updateObjectStatement = perSchema(
+  'objects.update',
+  (s) => `WITH lk AS MATERIALIZED (SELECT m.rv, m.storage_bytes FROM ${s}.meta m FOR UPDATE),
+     cur AS MATERIALIZED (
+       SELECT o.uid, o.rv, o.body, o.labels, o.fields, lk.rv AS meta_rv, lk.storage_bytes
+         FROM lk, ${s}.objects o
+        WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
+          FOR UPDATE OF o),
+     chk AS (
+       SELECT cur.*,
+              ($4::text IS NULL OR cur.rv::text = $4::text) AS rv_ok,
+              (jsonb_set(jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(cur.rv::text)), '{metadata,uid}', to_jsonb(cur.uid::text)) = cur.body
+               AND cur.fields = $6::jsonb) AS same,
+              jsonb_set(jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb((cur.meta_rv + 1)::text)), '{metadata,uid}', to_jsonb(cur.uid::text)) AS new_body
+         FROM cur),
+     ok AS (
+       SELECT chk.*, octet_length(chk.new_body::text) - octet_length(chk.body::text) AS growth FROM chk),
+     go AS (
+       SELECT ok.* FROM ok
+        WHERE ok.rv_ok AND NOT ok.same
+          AND ($9::bigint IS NULL OR ok.growth <= 0 OR ok.storage_bytes + ok.growth <= $9::bigint)),
+     next AS (UPDATE ${s}.meta m SET rv = m.rv + 1 FROM go RETURNING m.rv),
+     upd AS (
+       UPDATE ${s}.objects o SET rv = next.rv, labels = $5::jsonb, fields = $6::jsonb, owners = $7::uuid[], body = go.new_body
+         FROM next, go
+        WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
+       RETURNING o.rv, o.body),
+     ch AS (
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+       SELECT upd.rv, 'MODIFIED', $1, $2, $3, go.uid, upd.body, $6::jsonb, go.labels, go.fields FROM upd, go)
+     SELECT ok.uid::text AS uid, ok.rv::text AS current_rv, ok.body AS current_body, ok.rv_ok, ok.same,
+            ok.growth::text AS growth, ok.storage_bytes::text AS storage_bytes,
+            upd.rv::text AS rv, upd.body,
+            CASE WHEN upd.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $10::text || ':' || upd.rv::text || ':' || $1) END AS notified
+       FROM (SELECT 1) one LEFT JOIN ok ON true LEFT JOIN upd ON true`,
+);
 export const getObject = perSchema('objects.get', (s) => `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
-export const lockObject = perSchema(
-    'objects.lock',
-    (s) => // `same` compares the candidate body with the stored one as it would be stored (same rv and
-    // uid), so an update that changes nothing can be detected without a JS deep-equal.
-    `SELECT uid::text AS uid, rv::text AS rv, body, labels, fields,
-            (jsonb_set(jsonb_set($4::jsonb, '{metadata,resourceVersion}', to_jsonb(rv::text)),
-                       '{metadata,uid}', to_jsonb(uid::text)) = body
-             AND fields = $5::jsonb) AS same
-       FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3 FOR UPDATE`,
-  );
 export const lockObjectForDelete = perSchema(
     'objects.lock_for_delete',
     (s) => `SELECT uid::text AS uid, rv::text AS rv, body, labels, fields
        FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3 FOR UPDATE`,
-  );
-export const updateObject = perSchema(
-    'objects.update',
-    (s) => `UPDATE ${s}.objects SET rv = $4, labels = $5::jsonb, fields = $6::jsonb, owners = $7::uuid[], body = $8::jsonb
-      WHERE resource = $1 AND namespace = $2 AND name = $3`,
   );
 export const deleteObject = perSchema('objects.delete', (s) => `DELETE FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
 export const countObjects = perSchema('objects.count', (s) => `SELECT count(*)::int AS n FROM ${s}.objects`);
