@@ -98,6 +98,7 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     // Likewise the apiserver's per-workspace token bucket (default 100/s): 0 turns it off, so the
     // scenarios measure the server rather than the limiter (BENCH_WORKSPACE_RATE_LIMIT to keep one).
     KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND: process.env.BENCH_WORKSPACE_RATE_LIMIT ?? '0',
+    ...(process.env.KPLANE_WORKER_CONCURRENCY ? { KPLANE_WORKER_CONCURRENCY: process.env.KPLANE_WORKER_CONCURRENCY } : {}),
     ...extraEnv,
   };
   let output = '';

@@ -7,15 +7,7 @@ import type { LifecycleDeps } from './lifecycle-deps';
  * bootstrap RBAC roles and bindings); ones already there (from an earlier attempt) are kept.
  */
 export async function createBootstrapObjects(ctx: StepContext<LifecycleDeps>): Promise<void> {
-  const store = ctx.deps.storeFor(ctx.workspaceId);
   const now = new Date();
-  for (const { resource, object, fields } of [...bootstrapObjects(now), ...bootstrapRbacObjects(now)]) {
-    const ns = object.metadata.namespace ?? '';
-    if (await store.get(resource, ns, object.metadata.name)) continue;
-    try {
-      await store.create(resource, object, fields);
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'STORE_ALREADY_EXISTS') throw err;
-    }
-  }
+  // One statement for all of them: provisioning throughput is bound by per-workspace round trips.
+  await ctx.deps.storeFor(ctx.workspaceId).createAbsent([...bootstrapObjects(now), ...bootstrapRbacObjects(now)]);
 }

@@ -4,7 +4,7 @@ import type { WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
 /** What lifecycle steps need, as plain interfaces, so step lists are testable without Nest or Redis. */
 export interface LifecycleDeps {
   schemas: Pick<WorkspaceSchemas, 'ensureRole' | 'ensureSchema' | 'applyDdl' | 'drop'>;
-  storeFor(workspaceId: string): Pick<WorkspaceStore, 'get' | 'create'>;
+  storeFor(workspaceId: string): Pick<WorkspaceStore, 'createAbsent'>;
   credentials: Pick<CredentialsService, 'issueForOperation' | 'revokeOthers' | 'revokeAll' | 'deleteAll'>;
   progress: Pick<OperationProgress, 'setWorkspacePhase' | 'transitionWorkspacePhase' | 'workspacePhase' | 'deleteWorkspaceRow'>;
   smokeTest(workspaceId: string, token: string): Promise<void>;

@@ -131,6 +131,28 @@ describe('WorkspaceStore CRUD', () => {
     expect(await store.countObjects()).toBeGreaterThanOrEqual(hostile.length);
   });
 
+  it('createAbsent seeds many objects in one statement, in order, leaving existing ones alone', async () => {
+    const { store: fresh, id } = await t.newWorkspace();
+    await fresh.create('namespaces', { metadata: { name: 'kube-system', uid: randomUUID() } });
+    const objects = ['default', 'kube-system', 'kube-public'].map((name) => ({ resource: 'namespaces', object: { metadata: { name, uid: randomUUID(), labels: { n: name } } } }));
+    objects.push({ resource: 'configmaps', object: { metadata: { name: 'cfg', namespace: 'default', uid: randomUUID(), labels: { n: 'cfg' } } } });
+    expect(await fresh.createAbsent(objects)).toBe(3);
+    expect(await fresh.createAbsent(objects)).toBe(0); // a retry creates nothing twice
+    const all = (await fresh.list('namespaces')).items.map((o) => [o.metadata.name, o.metadata.resourceVersion]);
+    expect(all).toEqual([['default', '3'], ['kube-public', '4'], ['kube-system', '2']]);
+    expect((await fresh.get('configmaps', 'default', 'cfg'))?.metadata.resourceVersion).toBe('5');
+    expect((await fresh.list('namespaces', { labelSelector: [{ key: 'n', op: 'in', values: ['kube-public'] }] })).items).toHaveLength(1);
+    expect(await fresh.currentResourceVersion()).toBe('5');
+    expect(await fresh.usage()).toMatchObject({ objects: 4 });
+    const { rows } = await t.pool.query(`SELECT rv::text, type, name FROM "${workspaceSchemaName(id)}".changes c ORDER BY c.rv`);
+    expect(rows).toEqual([
+      { rv: '2', type: 'ADDED', name: 'kube-system' },
+      { rv: '3', type: 'ADDED', name: 'default' },
+      { rv: '4', type: 'ADDED', name: 'kube-public' },
+      { rv: '5', type: 'ADDED', name: 'cfg' },
+    ]);
+  });
+
   it('rejects invalid input with STORE_INVALID_NAME', async () => {
     await expect(store.create('configmaps', { metadata: { name: '', uid: randomUUID() } })).rejects.toMatchObject({ code: 'STORE_INVALID_NAME' });
     await expect(store.create('configmaps', { metadata: { name: 'x', uid: 'nope' } })).rejects.toMatchObject({ code: 'STORE_INVALID_NAME' });

@@ -99,6 +99,20 @@ export class WorkspaceStore {
     }
   }
 
+  /**
+   * Creates, in one statement, every object whose key is not taken yet (others are left as
+   * they are); for seeding a new workspace. Returns how many were created.
+   */
+  async createAbsent(objects: { resource: string; object: KubeObject; fields?: Record<string, string> }[]): Promise<number> {
+    if (objects.length === 0) return 0;
+    const rows = objects.map(({ resource, object, fields }, ord) => {
+      const row = toObjectRow(resource, object, fields);
+      return { ord, ...row, body: withRevision(object, '', row.uid) };
+    });
+    const created = await inWorkspaceStatement(this.pool, this.schema, sql.createAbsentObjects(this.schema), [JSON.stringify(rows), this.workspaceId]);
+    return created.length;
+  }
+
   async update(resource: string, obj: KubeObject, fields?: Record<string, string>, opts: UpdateOptions = {}): Promise<KubeObject> {
     const row = toObjectRow(resource, obj, fields);
     const maxStorage = limitOf(opts.quota?.maxStorageBytes);

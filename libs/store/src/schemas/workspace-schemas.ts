@@ -43,7 +43,8 @@ export class WorkspaceSchemas {
       const [{ version }] = await run(c, sql.currentSchemaVersion(s));
       for (const m of WORKSPACE_MIGRATIONS) {
         if (m.version <= version) continue;
-        for (const text of m.statements(s)) await run(c, { name: `ddl.v${m.version}`, text });
+        // One simple-protocol round trip per migration (DDL has no values; the schema is a QuotedSchema).
+        await run(c, { name: `ddl.v${m.version}`, text: m.statements(s).join(';\n') });
         await run(c, sql.recordSchemaVersion(s), [m.version]);
       }
     });

@@ -203,6 +203,37 @@ export const updateObjectStatement = perSchema(
             CASE WHEN upd.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $10::text || ':' || upd.rv::text || ':' || $1) END AS notified
        FROM (SELECT 1) one LEFT JOIN ok ON true LEFT JOIN upd ON true`,
 );
+/**
+ * Creates every object of $1 (a JSON array of rows, in order) whose key is free, in one
+ * statement: revisions follow the array order, one ADDED change row each, one NOTIFY with the
+ * last. For seeding a new workspace (bootstrap objects); the revision row is locked first, as
+ * by every writer. Returns the created keys.
+ */
+export const createAbsentObjects = perSchema(
+  'objects.create_absent',
+  (s) => `WITH lk AS MATERIALIZED (SELECT m.rv FROM ${s}.meta m FOR UPDATE),
+     input AS (
+       SELECT x.* FROM lk, jsonb_to_recordset($1::jsonb)
+         AS x(ord int, resource text, namespace text, name text, uid uuid, labels jsonb, fields jsonb, owners uuid[], body jsonb)),
+     fresh AS (
+       SELECT i.* FROM input i
+        WHERE NOT EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.resource = i.resource AND o.namespace = i.namespace AND o.name = i.name)),
+     numbered AS (
+       SELECT f.*, lk.rv + row_number() OVER (ORDER BY f.ord) AS new_rv FROM fresh f, lk),
+     ins AS (
+       INSERT INTO ${s}.objects (resource, namespace, name, uid, rv, labels, fields, owners, body)
+       SELECT n.resource, n.namespace, n.name, n.uid, n.new_rv, n.labels, n.fields, coalesce(n.owners, '{}'),
+              jsonb_set(n.body, '{metadata,resourceVersion}', to_jsonb(n.new_rv::text))
+         FROM numbered n ORDER BY n.new_rv
+       RETURNING rv, resource, namespace, name, uid, body, fields),
+     bump AS (UPDATE ${s}.meta m SET rv = m.rv + (SELECT count(*) FROM numbered)),
+     ch AS (
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields)
+       SELECT ins.rv, 'ADDED', ins.resource, ins.namespace, ins.name, ins.uid, ins.body, ins.fields FROM ins)
+     SELECT ins.resource, ins.namespace, ins.name,
+            CASE WHEN ins.rv = (SELECT max(rv) FROM ins) THEN pg_notify('${CHANGES_CHANNEL}', $2::text || ':' || ins.rv::text) END AS notified
+       FROM ins ORDER BY ins.rv`,
+);
 export const getObject = perSchema('objects.get', (s) => `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
 export const lockObjectForDelete = perSchema(
     'objects.lock_for_delete',

@@ -30,13 +30,15 @@ function world() {
       drop: async (id) => (guard('drop'), state.schemas.delete(id), state.roles.delete(id), state.ddl.delete(id), undefined),
     },
     storeFor: () => ({
-      get: async (resource: string, ns: string, name: string) => (state.objects.get(`${resource}/${ns}/${name}`) as never) ?? null,
-      create: async (resource: string, obj: { metadata: { name: string; namespace?: string } }) => {
+      // All or nothing, like the single statement it stands for.
+      createAbsent: async (objects: { resource: string; object: { metadata: { name: string; namespace?: string } } }[]) => {
         guard('create');
-        const key = `${resource}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-        if (state.objects.has(key)) throw Object.assign(new Error('exists'), { code: 'STORE_ALREADY_EXISTS' });
-        state.objects.set(key, obj);
-        return obj as never;
+        let n = 0;
+        for (const { resource, object } of objects) {
+          const key = `${resource}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+          if (!state.objects.has(key)) (state.objects.set(key, object), n++);
+        }
+        return n;
       },
     }),
     credentials: {
