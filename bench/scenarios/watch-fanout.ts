@@ -54,9 +54,12 @@ export const watchFanout: Scenario = {
     ctx.log(`  provisioning ${wsCount} workspaces`);
     const spaces = await mapLimit(wsCount, 10, (i) => provisionWorkspace(ctx.platform, tenant, `w-${i}`, 4));
     const rssBefore = rssMiB(pid);
-    const latencies: number[] = [];
-    const sinceResponse: number[] = [];
-    const writes: number[] = [];
+    type Mode = 'burst' | 'spread';
+    const stats: Record<Mode, { latencies: number[]; sinceResponse: number[]; writes: number[]; missed: number }> = {
+      burst: { latencies: [], sinceResponse: [], writes: [], missed: 0 },
+      spread: { latencies: [], sinceResponse: [], writes: [], missed: 0 },
+    };
+    let current: Mode = 'burst';
     const sentAt = new Map<string, number>(); // `${ws}:${seq}` -> send time
     const respAt = new Map<string, number>();
     const seenCount = new Map<string, number>();
@@ -78,9 +81,9 @@ export const watchFanout: Scenario = {
               const key = `${i}:${seq}`;
               const now = performance.now();
               const s = sentAt.get(key);
-              if (s !== undefined) latencies.push(now - s);
+              if (s !== undefined) stats[current].latencies.push(now - s);
               const r = respAt.get(key);
-              if (r !== undefined) sinceResponse.push(now - r);
+              if (r !== undefined) stats[current].sinceResponse.push(now - r);
               seenCount.set(key, (seenCount.get(key) ?? 0) + 1);
             }),
           );
@@ -88,46 +91,64 @@ export const watchFanout: Scenario = {
       });
       ctx.log(`  ${all.length} watchers open over ${wsCount} workspaces; ${rounds} rounds`);
       const rssWatching = rssMiB(pid);
-      let missed = 0;
-      for (let round = 1; round <= rounds; round++) {
-        await Promise.all(
-          spaces.map(async (ws, i) => {
-            const key = `${i}:${round}`;
-            const t = performance.now();
-            sentAt.set(key, t);
-            const r = await kubeRequest(ws, 'PATCH', '/api/v1/namespaces/default/configmaps/probe', {
-              body: { data: { seq: String(round), at: String(t) } },
-              contentType: 'application/merge-patch+json',
-              parse: false,
-            });
-            const done = performance.now();
-            respAt.set(key, done);
-            writes.push(done - t);
-            if (r.status !== 200) throw new Error(`patch: ${r.status}`);
-          }),
-        );
-        const want = (i: number) => Math.min(perWs, watchers - i * perWs);
-        const deadline = Date.now() + 5000;
-        while (Date.now() < deadline && spaces.some((_, i) => (seenCount.get(`${i}:${round}`) ?? 0) < want(i))) await sleep(5);
-        missed += spaces.reduce((a, _, i) => a + Math.max(0, want(i) - (seenCount.get(`${i}:${round}`) ?? 0)), 0);
-        await sleep(50);
+      // burst: every workspace written at the same instant (a worst case on 2 cores: the writes
+      // queue behind each other); spread: the same writes paced evenly over one second per round
+      // (wsCount writes/s), which measures fan-out rather than the drain of a burst.
+      let seq = 0;
+      for (const mode of ['burst', 'spread'] as Mode[]) {
+        current = mode;
+        for (let round = 1; round <= rounds; round++) {
+          const s = ++seq;
+          await Promise.all(
+            spaces.map(async (ws, i) => {
+              if (mode === 'spread') await sleep((i * 1000) / wsCount);
+              const key = `${i}:${s}`;
+              const t = performance.now();
+              sentAt.set(key, t);
+              const r = await kubeRequest(ws, 'PATCH', '/api/v1/namespaces/default/configmaps/probe', {
+                body: { data: { seq: String(s), at: String(t) } },
+                contentType: 'application/merge-patch+json',
+                parse: false,
+              });
+              const done = performance.now();
+              respAt.set(key, done);
+              stats[mode].writes.push(done - t);
+              if (r.status !== 200) throw new Error(`patch: ${r.status}`);
+            }),
+          );
+          const want = (i: number) => Math.min(perWs, watchers - i * perWs);
+          const deadline = Date.now() + 5000;
+          while (Date.now() < deadline && spaces.some((_, i) => (seenCount.get(`${i}:${s}`) ?? 0) < want(i))) await sleep(5);
+          stats[mode].missed += spaces.reduce((a, _, i) => a + Math.max(0, want(i) - (seenCount.get(`${i}:${s}`) ?? 0)), 0);
+          await sleep(50);
+        }
       }
-      const lat = percentiles(latencies);
-      const since = percentiles(sinceResponse);
-      const wr = percentiles(writes);
-      const row = [wsCount, all.length, rounds, latencies.length, missed, lat.p50, lat.p95, lat.p99, lat.max, since.p50, since.p99, wr.p50, wr.p99, `${rssBefore} -> ${rssWatching}`];
+      const rows = (['burst', 'spread'] as Mode[]).map((mode) => {
+        const st = stats[mode];
+        const lat = percentiles(st.latencies);
+        const since = percentiles(st.sinceResponse);
+        const wr = percentiles(st.writes);
+        return { mode, lat, since, wr, row: [mode, wsCount, all.length, rounds, st.latencies.length, st.missed, lat.p50, lat.p95, lat.p99, lat.max, since.p50, since.p99, wr.p50, wr.p99, `${rssBefore} -> ${rssWatching}`] };
+      });
       const t = table(
-        ['workspaces', 'watchers', 'rounds', 'events', 'missed', 'send->event p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'response->event p50 ms', 'p99 ms', 'write p50 ms', 'write p99 ms', 'apiserver RSS MiB (before->watching)'],
-        [row],
+        ['writes', 'workspaces', 'watchers', 'rounds', 'events', 'missed', 'send->event p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'response->event p50 ms', 'p99 ms', 'write p50 ms', 'write p99 ms', 'apiserver RSS MiB (before->watching)'],
+        rows.map((r) => r.row),
       );
       return {
         scenario: 'watch-fanout',
-        data: { workspaces: wsCount, watchers: all.length, rounds, events: latencies.length, missed, sendToEvent: lat, responseToEvent: since, write: wr, rssBeforeMiB: rssBefore, rssWatchingMiB: rssWatching },
+        data: {
+          workspaces: wsCount,
+          watchers: all.length,
+          rounds,
+          modes: Object.fromEntries(rows.map((r) => [r.mode, { events: stats[r.mode].latencies.length, missed: stats[r.mode].missed, sendToEvent: r.lat, responseToEvent: r.since, write: r.wr }])),
+          rssBeforeMiB: rssBefore,
+          rssWatchingMiB: rssWatching,
+        },
         table: t,
         markdown: [
           '## Setup', '',
           `${all.length} watch streams (HTTPS, one connection each) over ${wsCount} workspaces (${perWs} per workspace), each from the list's resourceVersion. ` +
-            `${rounds} rounds of one JSON merge patch per workspace, all workspaces at once; the bench waits for every watcher (5 s cap) before the next round. ` +
+            `${rounds} rounds of one JSON merge patch per workspace, first with all workspaces written at once (burst), then paced evenly over one second per round (spread, ${wsCount} writes/s); the bench waits for every watcher (5 s cap) before the next round. ` +
             'send->event is measured from just before the PATCH is sent (upper bound of commit->event); response->event can be negative when the event beats the HTTP response. Scale with BENCH_WATCHERS=1000 BENCH_WATCH_WORKSPACES=100.',
           '', t, '',
         ].join('\n'),

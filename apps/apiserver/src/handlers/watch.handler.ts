@@ -77,7 +77,7 @@ export async function watchObjects(r: ResourceRequest, hub: WatchHub, limits: Wa
       firstTableEvent = false;
       return JSON.stringify({ type, object: t }) + '\n';
     }
-    return JSON.stringify({ type, object: obj }) + '\n';
+    return eventLine(type, obj);
   };
   let clientGone = false;
   const write = async (line: string): Promise<void> => {
@@ -146,6 +146,18 @@ export async function watchObjects(r: ResourceRequest, hub: WatchHub, limits: Wa
     watcher.close('closed');
     if (!clientGone) res.end();
   }
+}
+
+/**
+ * The serialised event per object and type, shared by every watcher the hub hands the same
+ * change to (built-in kinds are presented as stored, so they all hold the same object).
+ */
+const eventLines = new WeakMap<object, Partial<Record<EventType, string>>>();
+
+function eventLine(type: EventType, obj: object): string {
+  let lines = eventLines.get(obj);
+  if (!lines) eventLines.set(obj, (lines = {}));
+  return (lines[type] ??= JSON.stringify({ type, object: obj }) + '\n');
 }
 
 /** Maps a change to the event this watcher sees, or null when it is not visible through its filter. */

@@ -134,7 +134,7 @@ describe('WorkspaceStore CRUD', () => {
   it('createAbsent seeds many objects in one statement, in order, leaving existing ones alone', async () => {
     const { store: fresh, id } = await t.newWorkspace();
     await fresh.create('namespaces', { metadata: { name: 'kube-system', uid: randomUUID() } });
-    const objects = ['default', 'kube-system', 'kube-public'].map((name) => ({ resource: 'namespaces', object: { metadata: { name, uid: randomUUID(), labels: { n: name } } } }));
+    const objects: { resource: string; object: KubeObject }[] = ['default', 'kube-system', 'kube-public'].map((name) => ({ resource: 'namespaces', object: { metadata: { name, uid: randomUUID(), labels: { n: name } } } }));
     objects.push({ resource: 'configmaps', object: { metadata: { name: 'cfg', namespace: 'default', uid: randomUUID(), labels: { n: 'cfg' } } } });
     expect(await fresh.createAbsent(objects)).toBe(3);
     expect(await fresh.createAbsent(objects)).toBe(0); // a retry creates nothing twice
