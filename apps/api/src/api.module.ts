@@ -44,6 +44,7 @@ import { RedisClient } from './queue/redis-client';
 import { QuotaController } from './quota/quota.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
+import { WorkspaceChangeSignals } from './workspaces/workspace-change-signals';
 import { UsageController } from './usage/usage.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -92,6 +93,7 @@ export class ApiModule {
         TenantsService,
         WorkspacesService,
         WorkspaceKubeconfigService,
+        WorkspaceChangeSignals,
         OperationsService,
         IdempotencyService,
         ApiKeysRepository,

@@ -3,6 +3,7 @@ import { ApiDefaultResponse, ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, 
 import { Principal, WorkspaceKubeconfigService, WorkspaceOperationResult, WorkspacesService } from '@kplane/control';
 import { renderKubeconfig } from '@kplane/kube';
 import type { Response } from 'express';
+import { WorkspaceChangeSignals } from './workspace-change-signals';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { CurrentPrincipal } from '../http/auth.guard';
 import { ProblemView } from '../http/problem.response';
@@ -23,6 +24,7 @@ export class WorkspacesController {
     private readonly workspaces: WorkspacesService,
     private readonly kubeconfigs: WorkspaceKubeconfigService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly changes: WorkspaceChangeSignals,
   ) {}
 
   @Post()
@@ -69,6 +71,7 @@ export class WorkspacesController {
         phases: ['Ready', 'Failed'],
         timeoutMs: (query.timeoutSeconds ?? DEFAULT_WAIT_SECONDS) * 1000,
         signal: aborted.signal,
+        changes: this.changes,
       });
       return toWorkspaceResponse(ws, tenant, this.config.apiserverBaseUrl);
     } finally {

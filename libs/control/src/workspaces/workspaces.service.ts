@@ -28,13 +28,27 @@ export interface ListWorkspacesQuery extends PageRequest {
   labelSelector?: string;
 }
 
+/** One waiter's view of a workspace's changes (phase, deletion); see WorkspaceChanges. */
+export interface WorkspaceChangeSubscription {
+  /** Resolves at the next change (or at once if one came since the last wait), after maxMs at the latest. */
+  wait(maxMs: number, signal?: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+/** Tells long-polls that a workspace row changed, so they re-read it at once instead of polling. */
+export interface WorkspaceChanges {
+  subscribe(workspaceId: string): WorkspaceChangeSubscription;
+}
+
 export interface WaitForPhaseOptions {
   /** Answer as soon as the phase is one of these. */
   phases: WorkspacePhase[];
   timeoutMs: number;
+  /** Re-read interval without change notifications, and the fallback with them (default 250 ms / 2 s). */
   pollIntervalMs?: number;
   /** Stops waiting early (the client went away); the current row is returned. */
   signal?: AbortSignal;
+  changes?: WorkspaceChanges;
 }
 
 export interface WorkspaceOperationResult {
@@ -137,22 +151,37 @@ export class WorkspacesService {
     return ws;
   }
 
-  /** Polls the row until its phase is one of `phases`, the timeout runs out or the signal fires. */
+  /**
+   * Re-reads the row until its phase is one of `phases`, the timeout runs out or the signal
+   * fires: on every change notification when `changes` is given, else every poll interval.
+   */
   async waitForPhase(principal: Principal, tenantName: string, name: string, options: WaitForPhaseOptions): Promise<WorkspaceEntity> {
-    const interval = options.pollIntervalMs ?? 250;
+    const interval = options.pollIntervalMs ?? (options.changes ? 2000 : 250);
     const deadline = Date.now() + options.timeoutMs;
     let ws = await this.get(principal, tenantName, name);
-    while (!options.phases.includes(ws.phase) && Date.now() < deadline && !options.signal?.aborted) {
-      try {
-        await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
-      } catch {
-        break; // aborted
+    const done = () => options.phases.includes(ws.phase) || Date.now() >= deadline || options.signal?.aborted === true;
+    if (done()) return ws;
+    const changes = options.changes?.subscribe(ws.id);
+    try {
+      for (;;) {
+        // Subscribed first, read second: a change between the two is not missed.
+        const fresh = await this.workspaces.findById(ws.id);
+        if (!fresh) throw WorkspaceError.notFound(tenantName, name);
+        ws = fresh;
+        if (done()) return ws;
+        const wait = Math.min(interval, Math.max(0, deadline - Date.now()));
+        if (changes) await changes.wait(wait, options.signal);
+        else {
+          try {
+            await sleep(wait, undefined, { signal: options.signal });
+          } catch {
+            return ws; // aborted
+          }
+        }
       }
-      const fresh = await this.workspaces.findById(ws.id);
-      if (!fresh) throw WorkspaceError.notFound(tenantName, name);
-      ws = fresh;
+    } finally {
+      changes?.close();
     }
-    return ws;
   }
 
   /** DeprovisionWorkspace: phase Deleting; asking again while one is in flight returns that one. */

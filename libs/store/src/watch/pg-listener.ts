@@ -37,6 +37,15 @@ export class PgListener {
     await this.connect();
   }
 
+  /** Like start, but a first connection failure is retried in the background instead of thrown. */
+  startInBackground(): void {
+    this.stopped = false;
+    this.connect().catch((err) => {
+      this.opts.logger?.warn({ err: (err as Error).message, listener: this.opts.name }, 'LISTEN connection failed; retrying');
+      this.scheduleReconnect();
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
