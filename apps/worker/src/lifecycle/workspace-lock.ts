@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import { PG_SESSION_OPTIONS } from '@kplane/store';
+import { Pool } from 'pg';
 
 /** Key space of the lifecycle lock; distinct from libs/store's per-step provisioning lock. */
 const LOCK_SPACE = 'kplane.workspace-lifecycle';
@@ -14,27 +15,45 @@ export interface WorkspaceLockPort {
 
 /**
  * One lifecycle operation per workspace at a time, across every worker: a session advisory lock
- * on a dedicated connection (not a pooled one, which would carry the lock back into the pool).
- * A worker that dies loses its connection and so its locks; nothing needs cleaning up.
+ * held by a connection of a pool of its own. The connection is checked out for as long as it
+ * holds the lock and goes back to the pool only after a successful unlock (otherwise it is
+ * closed), so no pooled connection ever carries a lock. A worker that dies loses its connections
+ * and so its locks; nothing needs cleaning up. Pooled rather than one connection per operation:
+ * opening a PostgreSQL connection (a backend process) cost more than the rest of the lock.
  */
 export class WorkspaceLocks implements WorkspaceLockPort {
-  constructor(private readonly databaseUrl: string, private readonly onError: (err: Error) => void = () => undefined) {}
+  private readonly pool: Pool;
+  /** Checked-out clients (each holding, or about to take, a lock) and how to hand them back. */
+  private readonly held = new Map<object, (err?: Error) => void>();
+
+  constructor(databaseUrl: string, private readonly onError: (err: Error) => void = () => undefined) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: 64, idleTimeoutMillis: 30_000, application_name: 'kplane-worker-lock', options: PG_SESSION_OPTIONS });
+    this.pool.on('error', (err) => this.onError(err));
+  }
 
   async tryAcquire(workspaceId: string): Promise<WorkspaceLockHandle | null> {
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'kplane-worker-lock' });
-    client.on('error', (err) => this.onError(err));
-    await client.connect();
+    const key = [LOCK_SPACE, workspaceId.toLowerCase()];
+    const client = await this.pool.connect();
+    // A checked-out client's connection errors are its own (the pool only watches idle ones).
+    const onError = (err: Error) => this.onError(err);
+    client.on('error', onError);
+    let returned = false;
+    const giveBack = (err?: Error) => {
+      if (returned) return;
+      returned = true;
+      this.held.delete(client);
+      client.off('error', onError);
+      client.release(err);
+    };
+    this.held.set(client, giveBack);
     try {
-      const { rows } = await client.query<{ locked: boolean }>(
-        `SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked`,
-        [LOCK_SPACE, workspaceId.toLowerCase()],
-      );
+      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked`, key);
       if (!rows[0]?.locked) {
-        await client.end().catch(() => undefined);
+        giveBack();
         return null;
       }
     } catch (err) {
-      await client.end().catch(() => undefined);
+      giveBack(err as Error);
       throw err;
     }
     let released = false;
@@ -42,11 +61,21 @@ export class WorkspaceLocks implements WorkspaceLockPort {
       release: async () => {
         if (released) return;
         released = true;
-        // Ending the session releases the lock even when the unlock itself fails.
-        await client.query(`SELECT pg_advisory_unlock(hashtext($1), hashtext($2))`, [LOCK_SPACE, workspaceId.toLowerCase()]).catch(() => undefined);
-        await client.end().catch(() => undefined);
+        try {
+          const { rows } = await client.query<{ unlocked: boolean }>(`SELECT pg_advisory_unlock(hashtext($1), hashtext($2)) AS unlocked`, key);
+          // Closing the session releases the lock whatever happened; only a clean unlock pools it again.
+          giveBack(rows[0]?.unlocked ? undefined : new Error('advisory lock was not held'));
+        } catch (err) {
+          giveBack(err as Error);
+        }
       },
     };
+  }
+
+  /** Nest calls this on shutdown: locks still held die with their connections. */
+  onModuleDestroy(): Promise<void> {
+    for (const giveBack of [...this.held.values()]) giveBack(new Error('worker shutting down'));
+    return this.pool.end();
   }
 }
 

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, TestDatabase } from '@kplane/testing';
+import { Client } from 'pg';
+import { WorkspaceLocks } from './workspace-lock';
+
+/** The lifecycle lock against a real PostgreSQL: two lock sets stand for two workers. */
+describe('WorkspaceLocks', () => {
+  let db: TestDatabase;
+  let a: WorkspaceLocks;
+  let b: WorkspaceLocks;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    a = new WorkspaceLocks(db.url);
+    b = new WorkspaceLocks(db.url);
+  });
+  afterAll(async () => {
+    await a?.onModuleDestroy();
+    await b?.onModuleDestroy();
+    await db?.drop();
+  });
+
+  const lockSessions = async () => {
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+      return rows[0].n as number;
+    } finally {
+      await c.end();
+    }
+  };
+
+  it('excludes every other holder until released, and pools its connection without the lock', async () => {
+    const ws = randomUUID();
+    const held = await a.tryAcquire(ws);
+    expect(held).not.toBeNull();
+    expect(await a.tryAcquire(ws)).toBeNull(); // same worker, other operation
+    expect(await b.tryAcquire(ws)).toBeNull(); // other worker
+    expect(await b.tryAcquire(randomUUID())).not.toBeNull(); // other workspaces are free (left held on purpose)
+    await held!.release();
+    await held!.release(); // idempotent
+    expect(await lockSessions()).toBe(1); // only b's other workspace
+    const again = await b.tryAcquire(ws);
+    expect(again).not.toBeNull();
+    await again!.release();
+  });
+
+  it('frees the lock when its connection dies', async () => {
+    const ws = randomUUID();
+    const held = await a.tryAcquire(ws);
+    expect(held).not.toBeNull();
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    await c.query(
+      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objid = hashtext($1)::oid`,
+      [ws.toLowerCase()],
+    );
+    await c.end();
+    const deadline = Date.now() + 5000;
+    let other = await b.tryAcquire(ws);
+    while (!other && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      other = await b.tryAcquire(ws);
+    }
+    expect(other).not.toBeNull();
+    await held!.release(); // its connection is gone: closed, not pooled, no throw
+    await other!.release();
+  });
+});
