@@ -69,6 +69,14 @@ describe('WorkspaceAccessCache', () => {
     expect(directory.lookups - before).toBe(3);
   });
 
+  it('lets callers that miss together share one lookup', async () => {
+    const { id, token } = await workspaceWithToken();
+    const before = directory.lookups;
+    const all = await Promise.all([...Array.from({ length: 10 }, () => cache.resolveWorkspace(id)), ...Array.from({ length: 10 }, () => cache.resolveToken(token))]);
+    expect(all.every((a) => a?.workspaceId === id)).toBe(true);
+    expect(directory.lookups - before).toBe(2);
+  });
+
   it('refuses a revoked token as soon as the revocation commits', async () => {
     const { token } = await workspaceWithToken();
     expect(await cache.resolveToken(token)).not.toBeNull();

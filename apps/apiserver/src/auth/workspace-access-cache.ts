@@ -31,6 +31,10 @@ export class WorkspaceAccessCache {
   private readonly signalled = new Map<string, number>();
   private counter = 0;
   private readonly subscribers = new Map<string, Set<() => void>>();
+  private readonly inflight = new Map<Map<string, Entry>, Map<string, Promise<WorkspaceAccess | null>>>([
+    [this.tokens, new Map()],
+    [this.workspaces, new Map()],
+  ]);
   private readonly listener: PgListener;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
@@ -83,13 +87,24 @@ export class WorkspaceAccessCache {
     };
   }
 
-  private async cached(map: Map<string, Entry>, key: string, lookup: () => Promise<WorkspaceAccess | null>): Promise<WorkspaceAccess | null> {
+  private cached(map: Map<string, Entry>, key: string, lookup: () => Promise<WorkspaceAccess | null>): Promise<WorkspaceAccess | null> {
     const hit = this.valid(map.get(key));
-    if (hit) return hit;
+    if (hit) return Promise.resolve(hit);
+    // Callers that miss together share one query (e.g. every watch of a workspace after a signal).
+    const inflight = this.inflight.get(map)!;
+    const pending = inflight.get(key);
+    if (pending) return pending;
     const since = this.mark();
-    const access = await lookup();
-    if (access) this.remember(map, key, access, since);
-    return access;
+    const query: Promise<WorkspaceAccess | null> = lookup()
+      .then((access) => {
+        if (access) this.remember(map, key, access, since);
+        return access;
+      })
+      .finally(() => {
+        if (inflight.get(key) === query) inflight.delete(key);
+      });
+    inflight.set(key, query);
+    return query;
   }
 
   private valid(e: Entry | undefined): WorkspaceAccess | undefined {
@@ -119,6 +134,9 @@ export class WorkspaceAccessCache {
       this.workspaces.clear();
     }
     this.signalled.set(workspaceId, ++this.counter);
+    // Lookups already running may have read the old row: later callers must not share them.
+    this.inflight.get(this.workspaces)!.delete(workspaceId);
+    this.inflight.get(this.tokens)!.clear();
     this.notify(workspaceId);
   }
 
