@@ -43,8 +43,7 @@ export class WorkspaceSchemas {
       const [{ version }] = await run(c, sql.currentSchemaVersion(s));
       for (const m of WORKSPACE_MIGRATIONS) {
         if (m.version <= version) continue;
-        // One simple-protocol round trip per migration (DDL has no values; the schema is a QuotedSchema).
-        await run(c, { name: `ddl.v${m.version}`, text: m.statements(s).join(';\n') });
+        await runScript(c, { name: `ddl.v${m.version}`, text: m.statements(s).join(';\n') });
         await run(c, sql.recordSchemaVersion(s), [m.version]);
       }
     });
@@ -111,6 +110,18 @@ export class WorkspaceSchemas {
     } finally {
       c.release();
     }
+  }
+}
+
+/**
+ * Several statements in one simple-protocol round trip; only for DDL, which has no values (its
+ * only interpolated identifier is a QuotedSchema).
+ */
+async function runScript(c: PoolClient, stmt: Statement): Promise<void> {
+  try {
+    await c.query(stmt.text);
+  } catch (err) {
+    throw toStoreError(err, stmt.name);
   }
 }
 

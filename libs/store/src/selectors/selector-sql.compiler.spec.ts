@@ -59,3 +59,11 @@ describe('field selector -> SQL', () => {
     expect(compileSelectors(undefined, undefined, p)).toEqual([]);
   });
 });
+
+describe('malformed requirements', () => {
+  it('refuses an unknown label operator instead of emitting broken SQL', () => {
+    expect(() => compileLabelRequirement({ key: 'a', op: 'eq', value: 'b' } as unknown as LabelRequirement, new SqlParams())).toThrow(
+      expect.objectContaining({ code: 'STORE_INVALID_NAME' }),
+    );
+  });
+});

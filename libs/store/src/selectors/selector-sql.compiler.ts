@@ -1,4 +1,5 @@
 import { SqlParams } from '../sql/sql-params';
+import { StoreError } from '../store.errors';
 import { declaredPath, selectableFieldExpr } from './selectable-fields';
 import { FieldRequirement, LabelRequirement } from './selector-types';
 
@@ -29,6 +30,9 @@ export function compileLabelRequirement(req: LabelRequirement, p: SqlParams, col
       const cmp = req.op === 'gt' ? '>' : '<';
       return `(${col} ? ${k} AND CASE WHEN (${col} ->> ${k}) ~ '^[+-]?[0-9]{1,30}$' THEN (${col} ->> ${k})::numeric ${cmp} ${v} ELSE false END)`;
     }
+    default:
+      // Unreachable for typed callers; a malformed requirement must not become broken SQL.
+      throw new StoreError('STORE_INVALID_NAME', `unsupported label selector operator ${JSON.stringify((req as { op?: unknown }).op)}`);
   }
 }
 
