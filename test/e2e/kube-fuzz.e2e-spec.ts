@@ -815,7 +815,9 @@ class Generator {
     if (tok.header) headers.authorization = tok.header;
     headers.accept = r.pick(['application/json', 'application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io', 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io', 'application/vnd.kubernetes.protobuf', '*/*', 'text/html', 'application/json;as=Table;v=v9;g=' + this.hostileString(20).replace(/[^\x20-\x7e]/g, '')]);
     const prefix = this.prefix(tok.aPath);
-    const refusedAuth = !tok.header || tok.header.includes(this.b.token) || !/^Bearer [A-Za-z0-9._~+/=-]+$/.test(tok.header) || (tok.header !== `Bearer ${this.a.token}` && tok.header !== `Bearer ${this.saToken}`);
+    // The auth scheme is case-insensitive (RFC 7235, as kube-apiserver matches it).
+    const auth = tok.header?.replace(/^bearer /i, 'Bearer ');
+    const refusedAuth = !auth || auth.includes(this.b.token) || !/^Bearer [A-Za-z0-9._~+/=-]+$/.test(auth) || (auth !== `Bearer ${this.a.token}` && auth !== `Bearer ${this.saToken}`);
     const kind = r.pick([...Array(8).fill('path'), ...Array(11).fill('list'), 'watch', ...Array(10).fill('create'), ...Array(4).fill('update'), ...Array(10).fill('patch'), ...Array(4).fill('delete')] as string[]);
     // Never DELETE by accident: a DELETE on a collection without the fz=1 selector would be a legitimate mass delete.
     const method = (fallback: string) => (r.bool(0.1) ? r.pick(['GET', 'POST', 'PUT', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'get']) : fallback);

@@ -63,6 +63,14 @@ describe('security', () => {
     });
   });
 
+  it('accepts the bearer scheme in any letter case, as kube-apiserver does, and nothing else', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      expect((await kubeRequest(a, 'GET', '/api/v1/namespaces', { headers: { authorization: `${scheme} ${a.token}` } })).status).toBe(200);
+    }
+    expect((await kubeRequest(a, 'GET', '/api/v1/namespaces', { headers: { authorization: `Basic ${a.token}` } })).status).toBe(401);
+    expect((await kubeRequest(a, 'GET', '/api/v1/namespaces', { headers: { authorization: `bearer ${b.token}` } })).status).toBe(401);
+  });
+
   it('the bootstrap roles exist', async () => {
     const list = await kubeRequest(a, 'GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles');
     const names = list.body.items.map((r: { metadata: { name: string } }) => r.metadata.name);

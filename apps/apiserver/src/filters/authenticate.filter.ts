@@ -6,7 +6,8 @@ import { Identity, serviceAccountIdentity, WORKSPACE_ADMIN } from '../auth/ident
 import { ServiceAccountTokens } from '../auth/service-account-tokens';
 import type { WorkspaceAccessCache } from '../auth/workspace-access-cache';
 
-const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,4096})\s*$/;
+/** The scheme is case-insensitive (RFC 7235), as kube-apiserver matches it. */
+const BEARER = /^bearer\s+([A-Za-z0-9._~+/=-]{1,4096})\s*$/i;
 
 export interface AuthenticationDeps {
   directory: Pick<WorkspaceAccessCache, 'resolveToken' | 'resolveWorkspace'>;
