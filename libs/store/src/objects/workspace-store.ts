@@ -10,12 +10,9 @@ import { CreateOptions, DeleteCollectionOptions, DeleteOptions, KubeObject, List
 import { batchSize, BulkContext, deleteInBatches } from './bulk-delete';
 import { collectGarbage, CollectGarbageOptions, dependentsOf, orphanDependents } from './garbage-collector';
 import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainingCountable } from './list-query.builder';
-import { ObjectRow, toObjectRow, withRevision } from './write-row.mapper';
-import { formatChangeSignal } from '../watch/change-signal';
+import { toObjectRow, withRevision } from './write-row.mapper';
 import { checkFieldPaths, checkResource, checkSelectableFields, SelectableField } from '../selectors/selectable-fields';
 import { syncSelectableFieldIndexes, SyncResult } from './selectable-field-indexes';
-
-type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /**
  * Kubernetes object storage of one workspace. Stateless apart from the pool, so it can be created
@@ -136,24 +133,15 @@ export class WorkspaceStore {
   }
 
   async delete(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {
-    return this.write(async (tx, rv) => {
-      const [cur] = await tx.run<{ uid: string; rv: string; body: KubeObject; labels: Record<string, string>; fields: Record<string, string> }>(
-        sql.lockObjectForDelete(this.schema),
-        [resource, namespace, name],
-      );
-      const key = { namespace, name };
-      if (!cur) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(key)} not found`);
-      checkPrecondition(resource, key, cur, opts.expectedResourceVersion);
-      if (opts.expectedUid !== undefined && opts.expectedUid.toLowerCase() !== cur.uid) {
-        throw new StoreError('STORE_CONFLICT', `${resource} ${qualified(key)}: uid precondition failed (expected ${opts.expectedUid}, stored ${cur.uid})`);
-      }
-      await tx.run(sql.deleteObject(this.schema), [resource, namespace, name]);
-      // The last state, carrying the revision of the delete (what a DELETED watch event shows).
-      const body = withRevision(cur.body, rv, cur.uid);
-      const row: ObjectRow = { resource, namespace, name, uid: cur.uid, labels: cur.labels, fields: cur.fields, owners: [] };
-      await this.recordChange(tx, rv, 'DELETED', row, body, { labels: cur.labels, fields: cur.fields });
-      return body;
-    });
+    const key = { namespace, name };
+    const expectedRv = opts.expectedResourceVersion === undefined || opts.expectedResourceVersion === '' ? null : opts.expectedResourceVersion;
+    const [r] = await inWorkspaceStatement<{ uid: string | null; current_rv: string | null; rv_ok: boolean | null; uid_ok: boolean | null; rv: string | null; body: KubeObject | null }>(
+      this.pool, this.schema, sql.deleteObjectStatement(this.schema), [resource, namespace, name, expectedRv, opts.expectedUid ?? null, this.workspaceId],
+    );
+    if (r.rv && r.body) return r.body;
+    if (!r.uid) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(key)} not found`);
+    checkPrecondition(resource, key, { rv: r.current_rv! }, expectedRv ?? undefined);
+    throw new StoreError('STORE_CONFLICT', `${resource} ${qualified(key)}: uid precondition failed (expected ${opts.expectedUid}, stored ${r.uid})`);
   }
 
   /**
@@ -295,24 +283,6 @@ export class WorkspaceStore {
 
   private read<T>(fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
     return inWorkspaceTx(this.pool, this.schema, 'read', fn);
-  }
-
-  /** Takes the next revision first: its row lock orders all writers of the workspace. */
-  private write<T>(fn: (tx: WorkspaceTx, rv: string, storageBytes: string) => Promise<T>): Promise<T> {
-    return inWorkspaceTx(this.pool, this.schema, 'write', async (tx) => {
-      // Same lock, same cost as a plain `rv = rv + 1`; also hands back the storage counter.
-      const [{ rv, storage_bytes }] = await tx.run<{ rv: string; storage_bytes: string }>(sql.nextRevisionWithUsage(this.schema));
-      return fn(tx, rv, storage_bytes);
-    });
-  }
-
-  private async recordChange(tx: WorkspaceTx, rv: string, type: ChangeType, row: ObjectRow, body: KubeObject, prev: { labels: object; fields: object } | null): Promise<void> {
-    await tx.run(sql.insertChange(this.schema), [
-      rv, type, row.resource, row.namespace, row.name, row.uid, JSON.stringify(body), JSON.stringify(row.fields),
-      prev ? JSON.stringify(prev.labels) : null, prev ? JSON.stringify(prev.fields) : null,
-    ]);
-    // Delivered on commit, in commit order; listeners read the change row itself.
-    await tx.run(sql.notifyChange, [formatChangeSignal(this.workspaceId, rv, row.resource)]);
   }
 }
 

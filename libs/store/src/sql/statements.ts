@@ -90,11 +90,6 @@ export const recordSchemaVersion = perSchema('ddl.record_version', (s) => `INSER
 
 export const currentRevision = perSchema('meta.current_rv', (s) => `SELECT rv::text AS rv FROM ${s}.meta`);
 export const notifyChange = st('changes.notify', `SELECT pg_notify('${CHANGES_CHANNEL}', $1)`);
-export const insertChange = perSchema(
-    'changes.insert',
-    (s) => `INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb)`,
-  );
 
 /** Reads changes after a revision; the compaction horizon is read in the same snapshot. */
 export const compactedRevision = perSchema('compaction.current', (s) => `SELECT compacted_rv::text AS rv FROM ${s}.compaction`);
@@ -234,18 +229,43 @@ export const createAbsentObjects = perSchema(
             CASE WHEN ins.rv = (SELECT max(rv) FROM ins) THEN pg_notify('${CHANGES_CHANNEL}', $2::text || ':' || ins.rv::text) END AS notified
        FROM ins ORDER BY ins.rv`,
 );
+/**
+ * A whole delete in one autocommitted statement, locked like an update (revision row, then the
+ * object). Taken only when the resourceVersion ($4) and uid ($5) preconditions hold; the change
+ * row carries the last state with the delete's revision (what a DELETED watch event shows).
+ */
+export const deleteObjectStatement = perSchema(
+  'objects.delete',
+  (s) => `WITH lk AS MATERIALIZED (SELECT m.rv FROM ${s}.meta m FOR UPDATE),
+     cur AS MATERIALIZED (
+       SELECT o.uid, o.rv, o.body, o.labels, o.fields
+         FROM lk, ${s}.objects o
+        WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
+          FOR UPDATE OF o),
+     chk AS (
+       SELECT cur.*, ($4::text IS NULL OR cur.rv::text = $4::text) AS rv_ok, ($5::text IS NULL OR cur.uid::text = lower($5::text)) AS uid_ok
+         FROM cur),
+     go AS (SELECT chk.* FROM chk WHERE chk.rv_ok AND chk.uid_ok),
+     next AS (UPDATE ${s}.meta m SET rv = m.rv + 1 FROM go RETURNING m.rv),
+     del AS (
+       DELETE FROM ${s}.objects o USING next, go
+        WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
+       RETURNING o.uid),
+     out AS (
+       SELECT next.rv, go.uid, go.labels, go.fields,
+              jsonb_set(jsonb_set(go.body, '{metadata,resourceVersion}', to_jsonb(next.rv::text)), '{metadata,uid}', to_jsonb(go.uid::text)) AS body
+         FROM next, go, del),
+     ch AS (
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+       SELECT out.rv, 'DELETED', $1, $2, $3, out.uid, out.body, out.fields, out.labels, out.fields FROM out)
+     SELECT chk.uid::text AS uid, chk.rv::text AS current_rv, chk.rv_ok, chk.uid_ok, out.rv::text AS rv, out.body,
+            CASE WHEN out.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $6::text || ':' || out.rv::text || ':' || $1) END AS notified
+       FROM (SELECT 1) one LEFT JOIN chk ON true LEFT JOIN out ON true`,
+);
 export const getObject = perSchema('objects.get', (s) => `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
-export const lockObjectForDelete = perSchema(
-    'objects.lock_for_delete',
-    (s) => `SELECT uid::text AS uid, rv::text AS rv, body, labels, fields
-       FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3 FOR UPDATE`,
-  );
-export const deleteObject = perSchema('objects.delete', (s) => `DELETE FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
 export const countObjects = perSchema('objects.count', (s) => `SELECT count(*)::int AS n FROM ${s}.objects`);
 /** The usage counters kept by the objects triggers (workspace-ddl.ts v4). */
 export const usageCounters = perSchema('meta.usage', (s) => `SELECT objects::text AS objects, storage_bytes::text AS storage_bytes FROM ${s}.meta`);
-/** Next revision plus the storage counter before the write (updates checked against a storage quota). */
-export const nextRevisionWithUsage = perSchema('meta.next_rv_usage', (s) => `UPDATE ${s}.meta SET rv = rv + 1 RETURNING rv::text AS rv, storage_bytes::text AS storage_bytes`);
 /** Objects per resource: a GROUP BY on the leading PK column (index-only scan when visible). */
 export const countsByResource = perSchema('objects.counts_by_resource', (s) => `SELECT resource, count(*)::int AS n FROM ${s}.objects GROUP BY resource ORDER BY resource`);
 
