@@ -9,6 +9,7 @@ export * from './database/control-database';
 export * from './credentials/credentials.service';
 export * from './certificates/cluster-ca.service';
 export * from './directory/workspace-directory';
+export * from './directory/directory-signals';
 export * from './operations/operation-progress';
 export * from './pagination';
 export * from './database/pg-errors';

@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { DIRECTORY_CHANNEL, WorkspaceChangeSubscription, WorkspaceChanges } from '@kplane/control';
-import { PG_SESSION_OPTIONS, PgListener } from '@kplane/store';
+import { DirectorySignals, WorkspaceChangeSubscription, WorkspaceChanges } from '@kplane/control';
 import { PinoLogger } from 'nestjs-pino';
 import { API_CONFIG, ApiConfig } from '../api-config';
 
@@ -11,41 +10,29 @@ import { API_CONFIG, ApiConfig } from '../api-config';
  */
 @Injectable()
 export class WorkspaceChangeSignals implements WorkspaceChanges, OnModuleInit, OnModuleDestroy {
-  private readonly waiters = new Map<string, Set<() => void>>();
-  private readonly listener: PgListener;
+  private readonly signals: DirectorySignals;
 
   constructor(@Inject(API_CONFIG) config: ApiConfig, logger: PinoLogger) {
     logger.setContext(WorkspaceChangeSignals.name);
-    this.listener = new PgListener({
-      name: 'api-workspace-changes',
-      connection: { connectionString: config.env.DATABASE_URL, application_name: 'kplane-api-signals', options: PG_SESSION_OPTIONS },
-      channels: [DIRECTORY_CHANNEL],
-      logger,
-      onNotification: (_channel, workspaceId) => this.notify(workspaceId),
-      // Signals sent while disconnected are lost: wake everyone to re-read.
-      onConnected: () => [...this.waiters.keys()].forEach((id) => this.notify(id)),
-    });
+    this.signals = new DirectorySignals({ connectionString: config.env.DATABASE_URL }, { name: 'kplane-api-signals', logger });
   }
 
   onModuleInit(): void {
     // The API serves without it (long-polls then poll) while it connects in the background.
-    this.listener.startInBackground();
+    this.signals.startInBackground();
   }
 
   onModuleDestroy(): Promise<void> {
-    return this.listener.stop();
+    return this.signals.stop();
   }
 
   subscribe(workspaceId: string): WorkspaceChangeSubscription {
     let pending = false;
     let wake: (() => void) | null = null;
-    const onSignal = () => {
+    const unsubscribe = this.signals.subscribe(workspaceId, () => {
       pending = true;
       wake?.();
-    };
-    let set = this.waiters.get(workspaceId);
-    if (!set) this.waiters.set(workspaceId, (set = new Set()));
-    set.add(onSignal);
+    });
     return {
       wait: (maxMs, signal) =>
         new Promise<void>((done) => {
@@ -61,14 +48,7 @@ export class WorkspaceChangeSignals implements WorkspaceChanges, OnModuleInit, O
           signal?.addEventListener('abort', finish, { once: true });
           wake = finish;
         }),
-      close: () => {
-        set!.delete(onSignal);
-        if (set!.size === 0 && this.waiters.get(workspaceId) === set) this.waiters.delete(workspaceId);
-      },
+      close: unsubscribe,
     };
-  }
-
-  private notify(workspaceId: string): void {
-    for (const fn of this.waiters.get(workspaceId) ?? []) fn();
   }
 }

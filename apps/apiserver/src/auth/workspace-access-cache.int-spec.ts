@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { controlDataSourceOptions, hashToken, migrateControlSchema, WorkspaceDirectory } from '@kplane/control';
-import { createTestDatabase, TestDatabase } from '@kplane/testing';
+import { createTestDatabase, TestDatabase, waitFor } from '@kplane/testing';
 import { DataSource } from 'typeorm';
 import { WorkspaceAccessCache } from './workspace-access-cache';
 
@@ -14,14 +14,6 @@ class CountingDirectory extends WorkspaceDirectory {
   override async resolveWorkspace(id: string) {
     this.lookups++;
     return super.resolveWorkspace(id);
-  }
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -81,7 +73,7 @@ describe('WorkspaceAccessCache', () => {
     const { token } = await workspaceWithToken();
     expect(await cache.resolveToken(token)).not.toBeNull();
     await ds.query(`UPDATE kplane.credentials SET revoked_at = now() WHERE token_hash = $1`, [hashToken(token)]);
-    await until('the revoked token to be refused', async () => (await cache.resolveToken(token)) === null);
+    await waitFor('the revoked token to be refused', async () => (await cache.resolveToken(token)) === null, { intervalMs: 10, timeoutMs: 5000 });
   });
 
   it('sees a phase change and tells the workspace subscribers, and only them', async () => {
@@ -94,7 +86,7 @@ describe('WorkspaceAccessCache', () => {
     const offOther = cache.onWorkspaceChange(other.id, () => otherTold++);
     await ds.query(`UPDATE kplane.workspaces SET updated_at = now() WHERE id = $1`, [id]); // not a phase change: no signal
     await ds.query(`UPDATE kplane.workspaces SET phase = 'Suspended' WHERE id = $1`, [id]);
-    await until('the subscriber to be told', () => told > 0);
+    await waitFor('the subscriber to be told', async () => told > 0, { intervalMs: 10, timeoutMs: 5000 });
     expect(told).toBe(1);
     expect(otherTold).toBe(0);
     expect(await cache.resolveWorkspace(id)).toMatchObject({ phase: 'Suspended' });
@@ -108,7 +100,7 @@ describe('WorkspaceAccessCache', () => {
     expect(await cache.resolveToken(token)).not.toBeNull();
     await ds.query(`DELETE FROM kplane.credentials WHERE workspace_id = $1`, [id]);
     await ds.query(`DELETE FROM kplane.workspaces WHERE id = $1`, [id]);
-    await until('the token of a deleted workspace to be refused', async () => (await cache.resolveToken(token)) === null);
+    await waitFor('the token of a deleted workspace to be refused', async () => (await cache.resolveToken(token)) === null, { intervalMs: 10, timeoutMs: 5000 });
     expect(await cache.resolveWorkspace(id)).toBeNull();
   });
 
@@ -121,7 +113,7 @@ describe('WorkspaceAccessCache', () => {
     const c = await ds.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'access-cache-test' AND datname = current_database()`);
     expect(c.length).toBe(1);
     await ds.query(`UPDATE kplane.credentials SET revoked_at = now() WHERE token_hash = $1`, [hashToken(token)]);
-    await until('the reconnect to tell the subscriber', () => told > 0, 10_000);
+    await waitFor('the reconnect to tell the subscriber', async () => told > 0, { intervalMs: 10, timeoutMs: 10_000 });
     expect(await cache.resolveToken(token)).toBeNull();
     off();
   });

@@ -46,12 +46,7 @@ export type TxMode = 'write' | 'read';
  * snapshot so a list and its resourceVersion describe the same state.
  */
 export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: TxMode, fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (err) {
-    throw toStoreError(err, 'pool.connect');
-  }
+  const client = await connect(pool);
   const tx = new WorkspaceTx(client, schema);
   let broken: unknown;
   let released = false;
@@ -60,8 +55,7 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
     try {
       await client.query(begin.text);
     } catch (err) {
-      if (isMissingRole(err)) throw new StoreError('STORE_UNAVAILABLE', `workspace role ${schema} does not exist (not provisioned)`, { cause: err });
-      throw toStoreError(err, begin.name);
+      throw roleError(err, schema, begin.name);
     }
     const value = await fn(tx);
     if (mode === 'read') {
@@ -95,20 +89,14 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
  * it, never across a round trip to us, so writers of one workspace queue far less.
  */
 export async function inWorkspaceStatement<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, stmt: Statement, values: unknown[]): Promise<R[]> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (err) {
-    throw toStoreError(err, 'pool.connect');
-  }
+  const client = await connect(pool);
   const setRole = sql.setRole(schema);
   try {
     await client.query(setRole.text);
   } catch (err) {
     // No role was set (SET failed); the connection is as it was.
     client.release();
-    if (isMissingRole(err)) throw new StoreError('STORE_UNAVAILABLE', `workspace role ${schema} does not exist (not provisioned)`, { cause: err });
-    throw toStoreError(err, setRole.name);
+    throw roleError(err, schema, setRole.name);
   }
   try {
     return (await client.query<R>(stmt.text, values)).rows;
@@ -122,4 +110,18 @@ export async function inWorkspaceStatement<R extends Record<string, any>>(pool: 
       (err: Error) => client.release(err),
     );
   }
+}
+
+async function connect(pool: Pool): Promise<PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (err) {
+    throw toStoreError(err, 'pool.connect');
+  }
+}
+
+/** Taking the workspace role failed: a missing role means the workspace is not provisioned. */
+function roleError(err: unknown, schema: QuotedSchema, statement: string): StoreError {
+  if (isMissingRole(err)) return new StoreError('STORE_UNAVAILABLE', `workspace role ${schema} does not exist (not provisioned)`, { cause: err });
+  return toStoreError(err, statement);
 }
