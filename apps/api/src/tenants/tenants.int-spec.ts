@@ -1,18 +1,10 @@
-import { createTestDatabase, TestDatabase } from '@kplane/testing';
-import { ApiHarness, randomName, startApi } from '../testing/api-harness';
+import { ApiHarness, randomName, useApiSuite } from '../testing/api-harness';
 
 describe('tenants API', () => {
-  let db: TestDatabase;
+  const suite = useApiSuite();
   let api: ApiHarness;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
+  beforeAll(() => {
+    api = suite.api;
   });
 
   it('requires the admin bearer token (401 problem+json)', async () => {

@@ -1,24 +1,13 @@
 import { SecretBox } from '@kplane/control';
-import { createTestDatabase, TestDatabase } from '@kplane/testing';
-import { Pool } from 'pg';
-import { ApiHarness, randomName, startApi } from '../testing/api-harness';
+import { ApiHarness, ApiSuite, randomName, useApiSuite } from '../testing/api-harness';
 
 describe('webhooks API', () => {
-  let db: TestDatabase;
+  const suite = useApiSuite();
   let api: ApiHarness;
-  let pool: Pool;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-    pool = new Pool({ connectionString: db.url, max: 2 });
-    pool.on('error', () => undefined); // idle clients die when the test database is dropped
-  });
-
-  afterAll(async () => {
-    await pool?.end();
-    await api?.close();
-    await db?.drop();
+  let pool: ApiSuite['pg'];
+  beforeAll(() => {
+    api = suite.api;
+    pool = suite.pg;
   });
 
   it('creates (secret once, stored encrypted), lists scoped and paginated, deletes, and validates', async () => {
