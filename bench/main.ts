@@ -34,8 +34,8 @@ async function main(): Promise<number> {
       try {
         const r = await s.run({ platform, log });
         const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-        // A profiled run (BENCH_CPU_PROF=1) is slower: keep it apart from the reference results.
-        const suffix = process.env.BENCH_CPU_PROF === '1' ? '-profiled' : '';
+        // A profiled run (BENCH_CPU_PROF set) is slower: keep it apart from the reference results.
+        const suffix = process.env.BENCH_CPU_PROF ? '-profiled' : '';
         const json = join(resultsDir, `${s.name}${suffix}-${stamp}.json`);
         writeFileSync(json, JSON.stringify({ scenario: s.name, startedAt: startedAt.toISOString(), env, ...r.data }, null, 2) + '\n');
         const md = join(resultsDir, `${s.name}${suffix}-latest.md`);

@@ -103,10 +103,12 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
   };
   let output = '';
   const children = new Map<string, ChildProcess>();
-  // BENCH_CPU_PROF=1: the apiserver runs under `node --cpu-prof`; the .cpuprofile is written to
-  // BENCH_CPU_PROF_DIR (default $TMPDIR/kplane-bench-profiles) when it exits (SIGTERM -> graceful shutdown -> process.exit).
+  // BENCH_CPU_PROF=1 runs the apiserver under `node --cpu-prof` (or a list: BENCH_CPU_PROF=api,worker);
+  // the .cpuprofile is written to BENCH_CPU_PROF_DIR (default $TMPDIR/kplane-bench-profiles) when
+  // the app exits (SIGTERM -> graceful shutdown -> process.exit).
   const profileDir = process.env.BENCH_CPU_PROF_DIR ?? join(tmpdir(), 'kplane-bench-profiles');
-  const nodeArgs = (app: string) => (process.env.BENCH_CPU_PROF === '1' && app === 'apiserver' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const profiled = (process.env.BENCH_CPU_PROF === '1' ? 'apiserver' : (process.env.BENCH_CPU_PROF ?? '')).split(',');
+  const nodeArgs = (app: string) => (profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const start = (app: 'api' | 'apiserver' | 'worker') => {
     const child = spawn(process.execPath, [...nodeArgs(app), join(DIST_ROOT, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tag = (chunk: Buffer) => (output = (output + chunk.toString().split('\n').filter(Boolean).map((l) => `[${app}] ${l}\n`).join('')).slice(-200_000));

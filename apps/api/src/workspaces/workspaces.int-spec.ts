@@ -229,4 +229,47 @@ describe('workspaces API', () => {
     const res = await api.request('POST', `/v1/tenants/${t}/workspaces`, { body: { name: 'late' } });
     expect(res.status).toBe(409);
   });
+  describe('concurrent creations in one tenant', () => {
+    const post = (t: string, name: string) => api.request('POST', `/v1/tenants/${t}/workspaces`, { body: { name } });
+    const statuses = (rs: { status: number }[]) => rs.map((r) => r.status).sort();
+
+    it('a burst of distinct names is accepted in full, each with its own operation', async () => {
+      const t = await tenant();
+      const rs = await Promise.all(Array.from({ length: 60 }, (_, i) => post(t, `burst-${i}`)));
+      expect(statuses(rs)).toEqual(Array(60).fill(202));
+      const { rows } = await pg.query(
+        `SELECT count(DISTINCT w.id)::int AS workspaces, count(o.id)::int AS operations FROM kplane.workspaces w
+           JOIN kplane.tenants tn ON tn.id = w.tenant_id LEFT JOIN kplane.operations o ON o.workspace_id = w.id WHERE tn.name = $1`,
+        [t],
+      );
+      expect(rows[0]).toEqual({ workspaces: 60, operations: 60 });
+    });
+
+    it('one name posted many times at once: one 202, the rest 409, one workspace', async () => {
+      const t = await tenant();
+      const rs = await Promise.all(Array.from({ length: 12 }, () => post(t, 'same')));
+      expect(statuses(rs)).toEqual([202, ...Array(11).fill(409)]);
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM kplane.operations o JOIN kplane.tenants tn ON tn.id = o.tenant_id WHERE tn.name = $1`, [t]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('a workspace quota stays exact under a burst: exactly maxWorkspaces accepted', async () => {
+      const name = randomName('quota');
+      expect((await api.request('POST', '/v1/tenants', { body: { name, quota: { maxWorkspaces: 5 } } })).status).toBe(201);
+      const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => post(name, `q-${i}`)));
+      expect(statuses(rs)).toEqual([...Array(5).fill(202), ...Array(15).fill(422)]);
+      expect(rs.find((r) => r.status === 422)!.json.code).toBe('QUOTA_EXCEEDED');
+    });
+
+    it('re-posting a failed workspace many times at once starts one new operation', async () => {
+      const t = await tenant();
+      const first = await post(t, 'flaky');
+      await pg.query(`UPDATE kplane.workspaces SET phase = 'Failed' WHERE id = $1`, [first.json.workspace.id]);
+      await pg.query(`UPDATE kplane.operations SET status = 'Failed' WHERE id = $1`, [first.json.operation.id]);
+      const rs = await Promise.all(Array.from({ length: 8 }, () => post(t, 'flaky')));
+      expect(statuses(rs)).toEqual([202, ...Array(7).fill(409)]);
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM kplane.operations WHERE workspace_id = $1 AND status = 'Queued'`, [first.json.workspace.id]);
+      expect(rows[0].n).toBe(1);
+    });
+  });
 });

@@ -52,6 +52,14 @@ export class TenantsRepository {
       .getOne();
   }
 
+  /**
+   * Serialises workspace creations in one tenant until the transaction ends, so a quota count
+   * taken after it is exact. Taken after the tenant's FOR SHARE lock, never before it.
+   */
+  async lockWorkspaceCreations(manager: EntityManager, tenantId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('kplane.workspace-creations'), hashtext($1))`, [tenantId]);
+  }
+
   async list(query: TenantListQuery): Promise<TenantEntity[]> {
     const qb = this.repo().createQueryBuilder('t').orderBy('t.name', 'ASC').limit(query.limit);
     if (query.afterName !== undefined) qb.andWhere('t.name > :afterName', { afterName: query.afterName });

@@ -96,12 +96,17 @@ export class WorkspacesService {
     if (problems.length) throw new WorkspaceError('WORKSPACE_INVALID', 'the workspace is invalid', problems);
 
     const result = await this.dataSource.transaction(async (manager) => {
-      // FOR UPDATE serialises creations per tenant, so the quota count below is exact.
-      const tenant = await this.visibleTenantLocked(manager, principal, tenantName, 'update');
+      // FOR SHARE keeps the tenant (its phase and quota) as read until commit without making
+      // creations wait for each other; only a tenant with a workspace quota serialises them,
+      // so that the count below is exact. A burst of creations in one tenant runs in parallel.
+      const tenant = await this.visibleTenantLocked(manager, principal, tenantName, 'share');
       if (tenant.phase === 'Deleting') throw new TenantError('TENANT_DELETING', `tenant "${tenant.name}" is being deleted`);
+      const max = tenant.quota?.maxWorkspaces;
+      if (typeof max === 'number') await this.tenants.lockWorkspaceCreations(manager, tenant.id);
       // Re-posting a workspace whose provisioning failed retries it: a new ProvisionWorkspace
-      // operation on the same record (the steps are idempotent, so leftovers are reused).
-      const failed = await this.workspaces.findByName(tenant.id, command.name, manager);
+      // operation on the same record (the steps are idempotent, so leftovers are reused). The row
+      // lock makes a second concurrent re-post see Pending and answer "name taken".
+      const failed = await this.workspaces.findByNameForUpdate(manager, tenant.id, command.name);
       if (failed?.phase === 'Failed') {
         const workspace = await this.workspaces.setPhase(manager, failed.id, 'Pending', 'waiting to be provisioned again');
         const operation = await this.operations.insert(
@@ -110,7 +115,6 @@ export class WorkspacesService {
         );
         return { workspace, operation, created: true };
       }
-      const max = tenant.quota?.maxWorkspaces;
       if (typeof max === 'number' && (await this.workspaces.countLive(manager, tenant.id)) >= max) {
         throw new TenantError('QUOTA_EXCEEDED', `tenant "${tenant.name}" already has its maximum of ${max} workspaces`);
       }
