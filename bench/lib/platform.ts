@@ -99,6 +99,8 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     // scenarios measure the server rather than the limiter (BENCH_WORKSPACE_RATE_LIMIT to keep one).
     KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND: process.env.BENCH_WORKSPACE_RATE_LIMIT ?? '0',
     ...(process.env.KPLANE_WORKER_CONCURRENCY ? { KPLANE_WORKER_CONCURRENCY: process.env.KPLANE_WORKER_CONCURRENCY } : {}),
+    // The warm pool is off by default as in production; KPLANE_SPARE_WORKSPACES=64 measures it.
+    ...(process.env.KPLANE_SPARE_WORKSPACES ? { KPLANE_SPARE_WORKSPACES: process.env.KPLANE_SPARE_WORKSPACES, KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS: process.env.KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS ?? '1' } : {}),
     ...extraEnv,
   };
   let output = '';

@@ -4,9 +4,10 @@
 // 200, as a kubectl call right after creation would). Workspaces/s = K / (last Ready - first
 // POST). Postgres catalog growth (pg_catalog heap+index size, pg_class rows, database size) and
 // apiserver RSS growth per idle workspace (after every workspace served one list, 3 s idle).
+// With KPLANE_SPARE_WORKSPACES=N (the warm pool) each step starts once N spares are Ready.
 import { randomBytes } from 'node:crypto';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
-import { percentiles, rssMiB, table } from '../lib/stats';
+import { cpuMs, percentiles, postgresCpuMs, rssMiB, table } from '../lib/stats';
 import { adminPool, envFlag, envIntList, sleep } from '../lib/util';
 import { adminApi, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
 
@@ -16,6 +17,9 @@ interface Step {
   firstList: ReturnType<typeof percentiles>;
   wallS: number;
   workspacesPerSecond: number;
+  sparesAtStart: number;
+  /** CPU time per workspace from first POST to last Ready, by process (bench = this load generator). */
+  cpuMsPerWorkspace: Record<string, number>;
   failures: number;
   catalogKiBPerWorkspace: number;
   pgClassRowsPerWorkspace: number;
@@ -35,6 +39,14 @@ async function catalog(pool: ReturnType<typeof adminPool>) {
   return { cat: Number(rows[0].cat), rels: rows[0].rels, db: Number(rows[0].db) };
 }
 
+/** Waits (up to 2 min) until the warm pool holds `target` Ready spares; returns how many it holds. */
+async function warmPoolFull(pool: ReturnType<typeof adminPool>, target: number): Promise<number> {
+  const ready = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kplane.spare_workspaces WHERE state = 'Ready'`)).rows[0].n;
+  const deadline = Date.now() + 120_000;
+  while (target > 0 && (await ready()) < target && Date.now() < deadline) await sleep(250);
+  return ready();
+}
+
 export const provisioning: Scenario = {
   name: 'provisioning',
   description: 'K workspaces requested at once: POST->Ready, POST->first successful list, workspaces/s, catalog and apiserver memory per idle workspace',
@@ -43,13 +55,23 @@ export const provisioning: Scenario = {
     if (envFlag('BENCH_PROVISION_500') && !counts.includes(500)) counts.push(500);
     const pid = ctx.platform.pid('apiserver');
     const pool = adminPool(ctx.platform);
+    const spareTarget = Number(process.env.KPLANE_SPARE_WORKSPACES ?? 0);
     const steps: Step[] = [];
     try {
       for (const count of counts) {
         const tenant = `prov-${count}-${randomBytes(3).toString('hex')}`;
         await ensureTenant(ctx.platform, tenant);
+        const sparesAtStart = await warmPoolFull(pool, spareTarget);
         const cat0 = await catalog(pool);
         const rss0 = rssMiB(pid);
+        const cpu = () => ({
+          api: cpuMs(ctx.platform.pid('api')),
+          worker: cpuMs(ctx.platform.pid('worker')),
+          apiserver: cpuMs(pid),
+          postgres: postgresCpuMs(),
+          bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000,
+        });
+        const cpu0 = cpu();
         const t0 = performance.now();
         let failures = 0;
         const results = await Promise.all(
@@ -79,6 +101,8 @@ export const provisioning: Scenario = {
             }
           }),
         );
+        const cpu1 = cpu();
+        const cpuMsPerWorkspace = Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, Math.round((v - cpu0[k as keyof typeof cpu0]) / count)]));
         const ok = results.filter((r): r is NonNullable<typeof r> => !!r);
         const wallS = (Math.max(...ok.map((r) => r.readyAt)) - t0) / 1000;
         await sleep(3000);
@@ -89,6 +113,8 @@ export const provisioning: Scenario = {
           ready: percentiles(ok.map((r) => r.ready)),
           firstList: percentiles(ok.map((r) => r.firstList)),
           wallS: Math.round(wallS * 100) / 100,
+          sparesAtStart,
+          cpuMsPerWorkspace,
           workspacesPerSecond: Math.round((ok.length / wallS) * 10) / 10,
           failures,
           catalogKiBPerWorkspace: Math.round((cat1.cat - cat0.cat) / 1024 / count),
@@ -98,16 +124,17 @@ export const provisioning: Scenario = {
           apiserverRssAfterMiB: rss1,
           apiserverKiBPerIdleWorkspace: Math.round(((rss1 - rss0) * 1024) / count),
         };
-        ctx.log(`  ${count} at once: Ready p50 ${step.ready.p50} p95 ${step.ready.p95} ms; first list p95 ${step.firstList.p95} ms; ${step.workspacesPerSecond} ws/s; ${failures} failed`);
+        ctx.log(`  ${count} at once (${sparesAtStart} spares): Ready p50 ${step.ready.p50} p95 ${step.ready.p95} ms; first list p95 ${step.firstList.p95} ms; ${step.workspacesPerSecond} ws/s; ${failures} failed`);
         steps.push(step);
       }
     } finally {
       await pool.end();
     }
     const t = table(
-      ['at once', 'failed', 'POST->Ready p50 ms', 'p95 ms', 'POST->first list p50 ms', 'p95 ms', 'wall s', 'workspaces/s', 'pg_catalog KiB/ws', 'pg_class rows/ws', 'DB KiB/ws', 'apiserver RSS MiB before->after', 'apiserver KiB/idle ws'],
+      ['at once', 'spares ready', 'failed', 'POST->Ready p50 ms', 'p95 ms', 'POST->first list p50 ms', 'p95 ms', 'wall s', 'workspaces/s', 'CPU ms/ws api+worker+apiserver+pg+bench', 'pg_catalog KiB/ws', 'pg_class rows/ws', 'DB KiB/ws', 'apiserver RSS MiB before->after', 'apiserver KiB/idle ws'],
       steps.map((s) => [
-        s.count, s.failures, s.ready.p50, s.ready.p95, s.firstList.p50, s.firstList.p95, s.wallS, s.workspacesPerSecond,
+        s.count, s.sparesAtStart, s.failures, s.ready.p50, s.ready.p95, s.firstList.p50, s.firstList.p95, s.wallS, s.workspacesPerSecond,
+        Object.values(s.cpuMsPerWorkspace).join('+'),
         s.catalogKiBPerWorkspace, s.pgClassRowsPerWorkspace, s.databaseKiBPerWorkspace, `${s.apiserverRssBeforeMiB} -> ${s.apiserverRssAfterMiB}`, s.apiserverKiBPerIdleWorkspace,
       ]),
     );
@@ -117,7 +144,8 @@ export const provisioning: Scenario = {
       table: t,
       markdown: [
         '## Setup', '',
-        'Each step: one new tenant, K POST /v1/tenants/<t>/workspaces sent at once, each followed by a long-poll until Ready, the kubeconfig, and a ' +
+        `Warm pool: ${spareTarget > 0 ? `KPLANE_SPARE_WORKSPACES=${spareTarget} (each step starts with the pool full)` : 'off (KPLANE_SPARE_WORKSPACES=0, the default)'}. ` +
+          'Each step: one new tenant, K POST /v1/tenants/<t>/workspaces sent at once, each followed by a long-poll until Ready, the kubeconfig, and a ' +
           'GET /api/v1/namespaces/default/configmaps retried every 20 ms until 200. Management API rate limit raised for the bench. ' +
           'Catalog and memory deltas are after the step and 3 s idle, divided by K; apiserver RSS deltas are noisy (V8 heap growth is not per workspace) and only meaningful for large K.',
         '', t, '',

@@ -13,6 +13,12 @@ const workerReliabilityEnv = workerEnv.extend({
   /** How often the control schema is compared with the shards; orphans younger than the grace are left. */
   KPLANE_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   KPLANE_RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /**
+   * Warm pool: workspace schemas and roles built ahead of demand, so a burst of new workspaces
+   * skips the DDL. 0 (the default) builds none; each spare costs an idle workspace's catalog space.
+   */
+  KPLANE_SPARE_WORKSPACES: z.coerce.number().int().min(0).max(1000).default(0),
+  KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(5),
   /** Prometheus /metrics and /healthz; 0 disables the listener. */
   KPLANE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** On SIGTERM running jobs get this long to finish; after it the process exits and their locks lapse. */
@@ -48,6 +54,7 @@ export interface WorkerConfig {
   gcEverySeconds: number;
   sweep: { everySeconds: number; graceSeconds: number };
   reconcile: { everySeconds: number; graceSeconds: number };
+  spares: { target: number; everySeconds: number };
   metricsPort: number;
   shutdownSeconds: number;
   jobLockSeconds: number;
@@ -99,6 +106,7 @@ export function loadWorkerConfig(): WorkerConfig {
     gcEverySeconds: env.KPLANE_GC_INTERVAL_SECONDS,
     sweep: { everySeconds: env.KPLANE_SWEEP_INTERVAL_SECONDS, graceSeconds: env.KPLANE_SWEEP_GRACE_SECONDS },
     reconcile: { everySeconds: env.KPLANE_RECONCILE_INTERVAL_SECONDS, graceSeconds: env.KPLANE_RECONCILE_GRACE_SECONDS },
+    spares: { target: env.KPLANE_SPARE_WORKSPACES, everySeconds: env.KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS },
     metricsPort: env.KPLANE_WORKER_METRICS_PORT,
     shutdownSeconds: env.KPLANE_WORKER_SHUTDOWN_SECONDS,
     jobLockSeconds: env.KPLANE_WORKER_LOCK_SECONDS,

@@ -1,8 +1,9 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { controlDataSourceOptions, OperationProgress, OperationsSweepRepository, ReconciliationRepository } from '@kplane/control';
+import { controlDataSourceOptions, OperationProgress, OperationsSweepRepository, ReconciliationRepository, SpareWorkspacesRepository } from '@kplane/control';
 import { createRedisConnection, LifecycleProducer, MAINTENANCE_QUEUE, WEBHOOK_DELIVERY_QUEUE, WORKSPACE_LIFECYCLE_QUEUE } from '@kplane/queue';
+import { Queue } from 'bullmq';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -18,6 +19,7 @@ import { WorkerMetrics } from './metrics/worker-metrics';
 import { WorkspaceReconciler } from './reconciliation/workspace-reconciler';
 import { LIFECYCLE_PRODUCER, OperationSweeper } from './sweeper/operation-sweeper';
 import { WORKER_CONFIG, WorkerConfig } from './worker-config';
+import { LIFECYCLE_BACKLOG, LifecycleBacklog, SparePool } from './spares/spare-pool';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
 import { LifecycleEvents, webhookProviders } from './webhooks/webhook.providers';
 
@@ -42,6 +44,13 @@ export function workerModule(config: WorkerConfig) {
       { provide: OperationProgress, inject: [DataSource], useFactory: (ds: DataSource) => new OperationProgress(ds) },
       { provide: OperationsSweepRepository, inject: [DataSource], useFactory: (ds: DataSource) => new OperationsSweepRepository(ds) },
       { provide: ReconciliationRepository, inject: [DataSource], useFactory: (ds: DataSource) => new ReconciliationRepository(ds) },
+      SpareWorkspacesRepository,
+      SparePool,
+      {
+        provide: LIFECYCLE_BACKLOG,
+        inject: [getQueueToken(WORKSPACE_LIFECYCLE_QUEUE)],
+        useFactory: (queue: Queue): LifecycleBacklog => () => queue.getJobCountByTypes('wait', 'active', 'prioritized'),
+      },
       {
         provide: WORKSPACE_LOCKS,
         inject: [PinoLogger],

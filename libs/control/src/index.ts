@@ -23,6 +23,7 @@ export * from './workspaces/workspaces.errors';
 export * from './workspaces/workspace-endpoint';
 export * from './workspaces/workspaces.repository';
 export * from './workspaces/workspaces.service';
+export * from './spares/spare-workspaces.repository';
 export * from './workspaces/workspace-kubeconfig.service';
 export * from './operations/operations.errors';
 export * from './operations/operation-dispatcher';

@@ -39,5 +39,6 @@ export const MAINTENANCE_JOBS = {
   reconcileWorkspaces: 'ReconcileWorkspaces',
   meterUsage: 'MeterUsage',
   sweepWebhooks: 'SweepWebhooks',
+  topUpSpareWorkspaces: 'TopUpSpareWorkspaces',
 } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];

@@ -47,7 +47,9 @@ export async function dropWorkspaceRoles(databaseUrl: string | undefined): Promi
   await c.connect();
   try {
     const { rows } = await c.query(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^ws_[0-9a-f]{32}$'`);
-    const known = await c.query(`SELECT 'ws_' || replace(id::text, '-', '') AS name FROM kplane.workspaces`).catch(() => ({ rows: [] as { name: string }[] }));
+    const known = await c
+      .query(`SELECT 'ws_' || replace(id::text, '-', '') AS name FROM kplane.workspaces UNION SELECT 'ws_' || replace(id::text, '-', '') FROM kplane.spare_workspaces`)
+      .catch(() => ({ rows: [] as { name: string }[] }));
     const names = new Set([...rows.map((r) => r.nspname as string), ...known.rows.map((r) => r.name)]);
     for (const name of names) {
       if (!/^ws_[0-9a-f]{32}$/.test(name)) continue;

@@ -181,7 +181,7 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(err)) {
       this.logger.warn({ method: req.method, url: req.originalUrl, err: (err as Error)?.message }, 'database unavailable');
       return {
-        body: problem(503, 'the database is unavailable; nothing was changed, retry later', { code: 'DEPENDENCY_UNAVAILABLE' }),
+        body: problem(503, 'the database is unavailable or too busy; nothing was changed, retry later', { code: 'DEPENDENCY_UNAVAILABLE' }),
         headers: { 'Retry-After': '5' },
       };
     }

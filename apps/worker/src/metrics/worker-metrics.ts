@@ -41,6 +41,7 @@ export class WorkerMetrics {
   readonly missingSchemas = gauge(this.registry, 'kplane_reconcile_missing_schemas', 'Ready or Suspended workspaces whose schema or role is missing (last reconciliation)');
   readonly orphanCredentials = gauge(this.registry, 'kplane_reconcile_orphan_credentials', 'Workspaces gone whose credentials remained (last reconciliation)');
   readonly deferredOrphans = gauge(this.registry, 'kplane_reconcile_deferred_orphans', 'Orphan candidates left alone: an operation in flight or within the grace period');
+  readonly spareWorkspaces = gauge(this.registry, 'kplane_spare_workspaces', 'Ready spares in the warm pool (last top-up)');
   readonly lastReconcile = gauge(this.registry, 'kplane_reconcile_last_run_timestamp_seconds', 'When reconciliation last completed');
 
   readonly repairs = new Counter({

@@ -14,6 +14,7 @@ import { WORKER_CONFIG, WorkerConfig } from '../worker-config';
 import { UsageMeter } from '../metering/usage-meter';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { WebhookOutbox } from '@kplane/control';
+import { SparePool } from '../spares/spare-pool';
 
 /**
  * Scheduled upkeep. Job schedulers live in Redis, so however many workers run, each job runs
@@ -36,6 +37,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     private readonly meter: UsageMeter,
     private readonly webhooks: WebhookDispatcher,
     private readonly outbox: WebhookOutbox,
+    private readonly spares: SparePool,
   ) {
     super();
     this.logger.setContext('MaintenanceProcessor');
@@ -61,6 +63,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       ['reconcile-workspaces', this.config.reconcile.everySeconds, MAINTENANCE_JOBS.reconcileWorkspaces],
       ['meter-usage', this.config.metering.everySeconds, MAINTENANCE_JOBS.meterUsage],
       ['sweep-webhooks', this.config.webhooks.sweepEverySeconds, MAINTENANCE_JOBS.sweepWebhooks],
+      ['top-up-spare-workspaces', this.config.spares.everySeconds, MAINTENANCE_JOBS.topUpSpareWorkspaces],
     ];
     try {
       for (const [id, seconds, name] of schedules) await this.queue.upsertJobScheduler(id, { every: seconds * 1000 }, { name, opts: keep });
@@ -101,6 +104,8 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
         const pruned = await this.outbox.prune(this.config.webhooks.retentionSeconds);
         return { ...r, pruned };
       }
+      case 'TopUpSpareWorkspaces':
+        return this.spares.topUp();
       default: {
         const unreachable: never = name;
         throw new Error(`no handler for maintenance job ${String(unreachable)}`);

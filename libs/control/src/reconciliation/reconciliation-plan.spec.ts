@@ -10,6 +10,7 @@ const base = (over: Partial<ReconcileInput>): ReconcileInput => ({
   workspaces: [],
   operations: [],
   credentialWorkspaceIds: [],
+  spares: [],
   ...over,
 });
 
@@ -19,6 +20,12 @@ describe('planReconciliation', () => {
       base({ schemas: ['w1'], roles: ['w1'], workspaces: [{ id: 'w1', phase: 'Ready' }], operations: [{ workspaceId: 'w1', inFlight: false, lastActivity: ago(10) }], credentialWorkspaceIds: ['w1'] }),
     );
     expect(plan).toEqual({ orphanSchemas: [], orphanRoles: [], missingSchemas: [], orphanCredentials: [], deferred: [] });
+  });
+
+  it("never counts the warm pool's spares (being built, ready or being dropped) as orphans", () => {
+    const plan = planReconciliation(base({ schemas: ['spare', 'gone'], roles: ['spare', 'gone', 'spare-role-only'], spares: ['spare', 'spare-role-only'] }));
+    expect(plan.orphanSchemas).toEqual(['gone']);
+    expect(plan.orphanRoles).toEqual(['gone']);
   });
 
   it('finds schemas and roles of workspaces that are gone once their operations are quiet', () => {

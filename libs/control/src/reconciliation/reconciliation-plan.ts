@@ -14,6 +14,8 @@ export interface ReconcileInput {
   operations: { workspaceId: string; inFlight: boolean; lastActivity: Date }[];
   /** Workspace ids that still have credential rows. */
   credentialWorkspaceIds: string[];
+  /** Ids of the warm pool's spares: their schemas and roles are accounted for (libs/control spares). */
+  spares: string[];
 }
 
 export interface ReconcilePlan {
@@ -39,6 +41,7 @@ const SERVING: WorkspacePhase[] = ['Ready', 'Suspended'];
  */
 export function planReconciliation(input: ReconcileInput): ReconcilePlan {
   const rows = new Map(input.workspaces.map((w) => [w.id, w.phase]));
+  const spares = new Set(input.spares);
   const ops = new Map(input.operations.map((o) => [o.workspaceId, o]));
   const schemas = new Set(input.schemas);
   const roles = new Set(input.roles);
@@ -49,13 +52,13 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
     return !op.inFlight && input.now.getTime() - op.lastActivity.getTime() > input.graceMs;
   };
   const orphan = (id: string): boolean => {
-    if (rows.has(id)) return false;
+    if (rows.has(id) || spares.has(id)) return false;
     if (quiet(id)) return true;
     deferred.add(id);
     return false;
   };
   const orphanSchemas = input.schemas.filter(orphan);
-  const ours = (id: string) => schemas.has(id) || ops.has(id) || rows.has(id);
+  const ours = (id: string) => schemas.has(id) || ops.has(id) || rows.has(id) || spares.has(id);
   const orphanRoles = input.roles.filter((id) => ours(id) && orphan(id));
   const missingSchemas = input.workspaces
     .filter((w) => SERVING.includes(w.phase) && (!schemas.has(w.id) || !roles.has(w.id)) && !ops.get(w.id)?.inFlight)

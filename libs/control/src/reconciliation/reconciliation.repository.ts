@@ -17,7 +17,7 @@ export class ReconciliationRepository {
   constructor(private readonly ds: DataSource) {}
 
   async gather(now: Date, graceMs: number): Promise<ReconcileInput> {
-    const [schemas, roles, workspaces, operations, creds] = await Promise.all([
+    const [schemas, roles, workspaces, operations, creds, spares] = await Promise.all([
       this.ds.query(`SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname ~ ${WS_NAME}`),
       this.ds.query(`SELECT rolname AS name FROM pg_catalog.pg_roles WHERE rolname ~ ${WS_NAME}`),
       this.ds.query(`SELECT id, phase FROM kplane.workspaces`),
@@ -26,6 +26,7 @@ export class ReconciliationRepository {
            FROM kplane.operations WHERE workspace_id IS NOT NULL GROUP BY workspace_id`,
       ),
       this.ds.query(`SELECT DISTINCT workspace_id FROM kplane.credentials`),
+      this.ds.query(`SELECT id FROM kplane.spare_workspaces`),
     ]);
     return {
       now,
@@ -39,13 +40,15 @@ export class ReconciliationRepository {
         lastActivity: new Date(o.last_activity),
       })),
       credentialWorkspaceIds: (creds as { workspace_id: string }[]).map((r) => r.workspace_id),
+      spares: (spares as { id: string }[]).map((r) => r.id),
     };
   }
 
-  /** Re-checked under the workspace lock right before a drop: still no row and nothing in flight. */
+  /** Re-checked under the workspace lock right before a drop: still no row, no spare and nothing in flight. */
   async isOrphan(workspaceId: string): Promise<boolean> {
     const rows = await this.ds.query(
       `SELECT NOT EXISTS (SELECT 1 FROM kplane.workspaces WHERE id = $1)
+          AND NOT EXISTS (SELECT 1 FROM kplane.spare_workspaces WHERE id = $1)
           AND NOT EXISTS (SELECT 1 FROM kplane.operations WHERE workspace_id = $1 AND status IN ('Queued', 'Running')) AS orphan`,
       [workspaceId],
     );

@@ -16,6 +16,7 @@ import { TenantError } from '../tenants/tenants.errors';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { WorkspaceEntity, WorkspacePhase } from './workspace.entity';
 import { WorkspaceError } from './workspaces.errors';
+import { SpareWorkspacesRepository } from '../spares/spare-workspaces.repository';
 import { WorkspacesRepository } from './workspaces.repository';
 
 export interface CreateWorkspaceCommand {
@@ -78,6 +79,7 @@ export class WorkspacesService {
     private readonly tenants: TenantsRepository,
     private readonly workspaces: WorkspacesRepository,
     private readonly operations: OperationsRepository,
+    private readonly spares: SpareWorkspacesRepository,
     @Inject(OPERATION_DISPATCHER) private readonly dispatcher: OperationDispatcher,
   ) {}
 
@@ -119,7 +121,8 @@ export class WorkspacesService {
         throw new TenantError('QUOTA_EXCEEDED', `tenant "${tenant.name}" already has its maximum of ${max} workspaces`);
       }
       const ws = new WorkspaceEntity();
-      ws.id = randomUUID();
+      // A spare from the warm pool already has its schema and role, so provisioning is mostly done.
+      ws.id = (await this.spares.take(manager, DEFAULT_SHARD)) ?? randomUUID();
       ws.tenantId = tenant.id;
       ws.name = command.name;
       ws.displayName = command.displayName ?? null;
