@@ -31,15 +31,25 @@ export function rssMiB(pid: number): number {
   return Math.round((Number(m[1]) / 1024) * 10) / 10;
 }
 
-/** CPU time (user + system, ms) a process has used so far; 0 once it is gone. */
+/**
+ * CPU time (ms) a process has used so far, all its threads, from the scheduler's nanosecond
+ * counters (/proc/<pid>/task/<tid>/schedstat; tick-sampled utime is too coarse for short bursts).
+ * 0 once it is gone.
+ */
 export function cpuMs(pid: number): number {
+  let ns = 0;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks at USER_HZ 100
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // thread ended meanwhile
+      }
+    }
   } catch {
     return 0;
   }
+  return ns / 1e6;
 }
 
 /** CPU time (ms) of every PostgreSQL process on the machine (backends that exited meanwhile are not counted). */
