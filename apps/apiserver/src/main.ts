@@ -34,12 +34,15 @@ async function bootstrap(): Promise<void> {
   // A PostgreSQL restart kills idle connections; without these handlers that would crash the process.
   shardPool.on('error', (err) => logger.warn({ err: err.message }, 'shard pool connection lost'));
   controlPool(ds)?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
+  // The watch hub reads the change log on connections of its own: events do not queue behind writes.
+  const watchPool = new Pool({ connectionString: config.databaseUrl, max: 4, application_name: 'kplane-apiserver-watch', options: PG_SESSION_OPTIONS });
+  watchPool.on('error', (err) => logger.warn({ err: err.message }, 'watch pool connection lost'));
   const watches = new WatchCounter(config.maxWatchesPerWorkspace);
-  const metrics = new ApiserverMetrics(() => [shardPool], () => watches.total());
+  const metrics = new ApiserverMetrics(() => [shardPool, watchPool], () => watches.total());
   const usage = new ApiRequestCounter();
   usage.start(shardPool, 5000, (err) => logger.warn({ err: (err as Error).message }, 'usage counter flush failed'));
   const audit = new AuditWriter(shardPool, { onError: (err) => logger.warn({ err: (err as Error).message }, 'audit write failed') });
-  const hub = new WatchHub({ pool: shardPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
+  const hub = new WatchHub({ pool: watchPool, listenConnection: { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-watch' }, logger });
   await hub.start();
   const directory = new WorkspaceDirectory(ds);
   const access = new WorkspaceAccessCache(directory, { connectionString: config.databaseUrl, application_name: 'kplane-apiserver-directory' }, { logger });
@@ -96,6 +99,7 @@ async function bootstrap(): Promise<void> {
     server.closeIdleConnections?.();
     setTimeout(() => process.exit(0), 10_000).unref();
     await shardPool.end().catch(() => undefined);
+    await watchPool.end().catch(() => undefined);
     await ds.destroy().catch(() => undefined);
     process.exit(0);
   };

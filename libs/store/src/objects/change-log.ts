@@ -6,24 +6,32 @@ import { ChangeEvent, CompactOptions, CompactResult } from './change-log.types';
 
 const REVISION = /^(0|[1-9][0-9]{0,18})$/;
 
-/** Changes after `rv`, oldest first; STORE_EXPIRED if compaction already removed some of them. */
-export async function readChangesSince(tx: WorkspaceTx, s: QuotedSchema, rv: string, limit: number): Promise<ChangeEvent[]> {
+/** Runs one statement under the workspace role (inWorkspaceStatement, bound to a pool). */
+export type RunStatement = <R extends Record<string, any>>(stmt: sql.Statement, values: unknown[]) => Promise<R[]>;
+
+/**
+ * Changes after `rv`, oldest first; STORE_EXPIRED if compaction already removed some of them.
+ * One statement, so one snapshot and one round trip: the watch hub's hot path.
+ */
+export async function readChangesSince(run: RunStatement, s: QuotedSchema, rv: string, limit: number): Promise<ChangeEvent[]> {
   if (!REVISION.test(rv)) throw new StoreError('STORE_EXPIRED', `resourceVersion ${JSON.stringify(rv).slice(0, 40)} is not a revision`);
-  const [{ rv: compacted }] = await tx.run<{ rv: string }>(sql.compactedRevision(s));
+  const rows = await run<Record<string, any>>(sql.changesSince(s), [rv, Math.max(1, Math.floor(limit))]);
+  const compacted = rows[0].compacted as string;
   if (BigInt(rv) < BigInt(compacted)) throw new StoreError('STORE_EXPIRED', `too old resource version: ${rv} (${compacted})`);
-  const rows = await tx.run(sql.changesSince(s), [rv, Math.max(1, Math.floor(limit))]);
-  return rows.map((r) => ({
-    rv: r.rv,
-    type: r.type,
-    resource: r.resource,
-    namespace: r.namespace,
-    name: r.name,
-    uid: r.uid,
-    object: r.body,
-    fields: r.fields,
-    prevLabels: r.prev_labels,
-    prevFields: r.prev_fields,
-  }));
+  return rows
+    .filter((r) => r.rv !== null)
+    .map((r) => ({
+      rv: r.rv,
+      type: r.type,
+      resource: r.resource,
+      namespace: r.namespace,
+      name: r.name,
+      uid: r.uid,
+      object: r.body,
+      fields: r.fields,
+      prevLabels: r.prev_labels,
+      prevFields: r.prev_fields,
+    }));
 }
 
 export async function readCompactedRevision(tx: WorkspaceTx, s: QuotedSchema): Promise<string> {

@@ -264,7 +264,7 @@ export class WorkspaceStore {
 
   /** Change-log rows after `rv` (oldest first), for watch replay; STORE_EXPIRED once compacted. */
   async changesSince(rv: string, limit = 500): Promise<ChangeEvent[]> {
-    return this.read((tx) => readChangesSince(tx, this.schema, rv, limit));
+    return readChangesSince((stmt, values) => inWorkspaceStatement(this.pool, this.schema, stmt, values), this.schema, rv, limit);
   }
 
   /** The oldest revision a watch can still resume from (older ones get STORE_EXPIRED). */

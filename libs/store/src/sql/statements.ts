@@ -95,8 +95,11 @@ export const notifyChange = st('changes.notify', `SELECT pg_notify('${CHANGES_CH
 export const compactedRevision = perSchema('compaction.current', (s) => `SELECT compacted_rv::text AS rv FROM ${s}.compaction`);
 export const changesSince = perSchema(
     'changes.since',
-    (s) => `SELECT c.rv::text AS rv, c.type, c.resource, c.namespace, c.name, c.uid::text AS uid, c.body, c.fields, c.prev_labels, c.prev_fields
-       FROM ${s}.changes c WHERE c.rv > $1 ORDER BY c.rv LIMIT $2`,
+    // The horizon beside the changes (one row with null change columns when there are none).
+    (s) => `SELECT k.compacted_rv::text AS compacted, c.rv::text AS rv, c.type, c.resource, c.namespace, c.name, c.uid::text AS uid, c.body, c.fields, c.prev_labels, c.prev_fields
+       FROM ${s}.compaction k
+       LEFT JOIN LATERAL (SELECT * FROM ${s}.changes c WHERE c.rv > $1 ORDER BY c.rv LIMIT $2) c ON true
+       ORDER BY c.rv`,
   );
 /**
  * Compaction horizon: drop a change only if it is older than keepSeconds AND not among the
