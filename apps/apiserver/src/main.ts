@@ -35,7 +35,7 @@ async function bootstrap(): Promise<void> {
   shardPool.on('error', (err) => logger.warn({ err: err.message }, 'shard pool connection lost'));
   controlPool(ds)?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
   // The watch hub reads the change log on connections of its own: events do not queue behind writes.
-  const watchPool = new Pool({ connectionString: config.databaseUrl, max: 4, application_name: 'kplane-apiserver-watch', options: PG_SESSION_OPTIONS });
+  const watchPool = new Pool({ connectionString: config.databaseUrl, max: 8, application_name: 'kplane-apiserver-watch', options: PG_SESSION_OPTIONS });
   watchPool.on('error', (err) => logger.warn({ err: err.message }, 'watch pool connection lost'));
   const watches = new WatchCounter(config.maxWatchesPerWorkspace);
   const metrics = new ApiserverMetrics(() => [shardPool, watchPool], () => watches.total());
