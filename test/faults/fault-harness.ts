@@ -75,6 +75,8 @@ export interface ShardState {
   validTokens: Map<string, number>;
   credentialRows: Map<string, number>;
   inFlight: number;
+  /** The warm pool's spares (id -> state). */
+  spares: Map<string, string>;
 }
 
 export async function shardState(platform: RunningPlatform): Promise<ShardState> {
@@ -83,7 +85,8 @@ export async function shardState(platform: RunningPlatform): Promise<ShardState>
     const ours = (
       await c.query(
         `SELECT DISTINCT 'ws_' || replace(id::text, '-', '') AS name FROM (
-           SELECT id FROM kplane.workspaces UNION SELECT workspace_id FROM kplane.operations WHERE workspace_id IS NOT NULL) x`,
+           SELECT id FROM kplane.workspaces UNION SELECT workspace_id FROM kplane.operations WHERE workspace_id IS NOT NULL
+           UNION SELECT id FROM kplane.spare_workspaces) x`,
       )
     ).rows.map((r) => r.name as string);
     const roles = (await c.query(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])`, [[...ours, ...schemas]])).rows.map((r) => r.rolname as string);
@@ -95,16 +98,18 @@ export async function shardState(platform: RunningPlatform): Promise<ShardState>
       rows.set(r.workspace_id, r.n);
     }
     const inFlight = (await c.query(`SELECT count(*)::int AS n FROM kplane.operations WHERE status IN ('Queued', 'Running')`)).rows[0].n;
-    return { schemas: new Set(schemas), roles: new Set(roles), workspaces, validTokens: valid, credentialRows: rows, inFlight };
+    const spares = new Map<string, string>((await c.query(`SELECT id, state FROM kplane.spare_workspaces`)).rows.map((r) => [r.id as string, r.state as string]));
+    return { schemas: new Set(schemas), roles: new Set(roles), workspaces, validTokens: valid, credentialRows: rows, inFlight, spares };
   });
 }
 
 /**
  * The invariants every fault test ends with: nothing in flight; every schema and role belongs to a
- * workspace that still exists; every Ready workspace has exactly its schema, its role and one valid token.
+ * workspace that still exists or to a spare of the warm pool; every Ready workspace has exactly its
+ * schema, its role and one valid token; every Ready spare has its schema and role.
  */
 export function expectConsistent(state: ShardState): void {
-  const ids = new Set(state.workspaces.map((w) => schemaName(w.id)));
+  const ids = new Set([...state.workspaces.map((w) => schemaName(w.id)), ...[...state.spares.keys()].map(schemaName)]);
   expect(state.inFlight).toBe(0);
   expect([...state.schemas].filter((s) => !ids.has(s))).toEqual([]);
   expect([...state.roles].filter((s) => !ids.has(s))).toEqual([]);
@@ -117,6 +122,15 @@ export function expectConsistent(state: ShardState): void {
     });
   }
   for (const [id] of state.credentialRows) expect(state.workspaces.some((w) => w.id === id)).toBe(true);
+  for (const [id, spareState] of state.spares) {
+    if (spareState !== 'Ready') continue;
+    expect({ id, schema: state.schemas.has(schemaName(id)), role: state.roles.has(schemaName(id)), workspace: state.workspaces.some((w) => w.id === id) }).toEqual({
+      id,
+      schema: true,
+      role: true,
+      workspace: false,
+    });
+  }
 }
 
 export interface WorkspaceAccessInfo {
