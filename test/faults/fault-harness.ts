@@ -1,5 +1,6 @@
 import { spawn, ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { Client } from 'pg';
@@ -20,6 +21,39 @@ export const PAUSE_MARKER = 'kplane-test-paused-at-step';
 
 export async function startFaultPlatform(extra: Record<string, string> = {}, workerEnv: Record<string, string> = {}): Promise<RunningPlatform> {
   return startPlatform({ ...FAST_WORKER_ENV, ...extra }, { appEnv: { worker: workerEnv } });
+}
+
+export interface FaultSuite {
+  readonly platform: RunningPlatform;
+  /** A temporary directory for kubeconfigs. */
+  readonly dir: string;
+  /** A tenant created before the tests run. */
+  readonly tenant: string;
+}
+
+/** Registers beforeAll/afterAll for a fault spec: a platform of its own (fast worker clocks), a tenant, full cleanup. */
+export function useFaultSuite(prefix: string, extra: Record<string, string> = {}, onEnd?: () => void): FaultSuite {
+  const tenant = `${prefix}-${Date.now().toString(36)}`;
+  const state: { platform?: RunningPlatform; dir?: string } = {};
+  beforeAll(async () => {
+    state.dir = mkdtempSync(join(tmpdir(), 'kplane-faults-'));
+    state.platform = await startFaultPlatform(extra);
+    expect((await adminApi(state.platform, 'POST', '/v1/tenants', { name: tenant })).status).toBe(201);
+  }, 120_000);
+  afterAll(async () => {
+    onEnd?.();
+    await stopFaultPlatform(state.platform);
+    if (state.dir) rmSync(state.dir, { recursive: true, force: true });
+  }, 60_000);
+  return {
+    tenant,
+    get platform() {
+      return state.platform!;
+    },
+    get dir() {
+      return state.dir!;
+    },
+  };
 }
 
 export async function stopFaultPlatform(platform: RunningPlatform | undefined): Promise<void> {

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminApi, kubectlOk, RunningPlatform } from '@kplane/testing';
+import { adminApi, kubectlOk } from '@kplane/testing';
 import {
   expectConsistent,
   listNamespacesStatus,
   restartWorker,
   schemaName,
   shardState,
-  startFaultPlatform,
-  stopFaultPlatform,
+  useFaultSuite,
   waitForOperation,
   waitForPause,
   workspaceAccess,
@@ -28,48 +25,36 @@ const RESUME_POINTS = ['mark-resumed', 'succeed'];
 const TENANT_POINTS = ['mark-tenant-workspaces-deleting', 'mark-deleting', 'drop-schema-and-role', 'delete-workspace-record', 'delete-tenant-record', 'succeed'];
 
 describe('faults: SIGKILL the worker at each lifecycle step', () => {
-  let platform: RunningPlatform;
-  let dir: string;
-  const tenant = `crash-${Date.now().toString(36)}`;
+  const suite = useFaultSuite('crash', {}, () => {
+    console.log(`crash points exercised: ${n}; problems found: ${found.length ? found.join('; ') : 'none'}`);
+  });
   const found: string[] = [];
   let n = 0;
 
   const crashAt = async (step: string, request: () => Promise<string>): Promise<string> => {
-    await restartWorker(platform, step);
+    await restartWorker(suite.platform, step);
     const opId = await request();
-    await waitForPause(platform, step);
-    await platform.kill('worker', 'SIGKILL');
-    platform.start('worker');
-    const op = await waitForOperation(platform, opId);
+    await waitForPause(suite.platform, step);
+    await suite.platform.kill('worker', 'SIGKILL');
+    suite.platform.start('worker');
+    const op = await waitForOperation(suite.platform, opId);
     if (op.status !== 'Succeeded') found.push(`${step}: ${op.status} ${op.error}`);
     expect({ step, status: op.status, error: op.error }).toEqual({ step, status: 'Succeeded', error: null });
     return opId;
   };
 
-  const createWorkspace = async (name: string, t = tenant): Promise<{ id: string; op: string }> => {
-    const r = await adminApi(platform, 'POST', `/v1/tenants/${t}/workspaces`, { name });
+  const createWorkspace = async (name: string, t = suite.tenant): Promise<{ id: string; op: string }> => {
+    const r = await adminApi(suite.platform, 'POST', `/v1/tenants/${t}/workspaces`, { name });
     expect(r.status).toBe(202);
     return { id: r.body.workspace.id, op: r.body.operation.id };
   };
 
-  const readyWorkspace = async (name: string, t = tenant): Promise<string> => {
-    await restartWorker(platform, null);
+  const readyWorkspace = async (name: string, t = suite.tenant): Promise<string> => {
+    await restartWorker(suite.platform, null);
     const { id, op } = await createWorkspace(name, t);
-    expect((await waitForOperation(platform, op)).status).toBe('Succeeded');
+    expect((await waitForOperation(suite.platform, op)).status).toBe('Succeeded');
     return id;
   };
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kplane-faults-'));
-    platform = await startFaultPlatform();
-    expect((await adminApi(platform, 'POST', '/v1/tenants', { name: tenant })).status).toBe(201);
-  }, 120_000);
-
-  afterAll(async () => {
-    console.log(`crash points exercised: ${n}; problems found: ${found.length ? found.join('; ') : 'none'}`);
-    await stopFaultPlatform(platform);
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
 
   it.each(PROVISION_POINTS)('ProvisionWorkspace killed at %s', async (step) => {
     n++;
@@ -80,31 +65,31 @@ describe('faults: SIGKILL the worker at each lifecycle step', () => {
       id = ws.id;
       return ws.op;
     });
-    const state = await shardState(platform);
+    const state = await shardState(suite.platform);
     expectConsistent(state);
     expect(state.schemas.has(schemaName(id))).toBe(true);
     expect(state.workspaces.find((w) => w.id === id)?.phase).toBe('Ready');
-    const access = await workspaceAccess(platform, tenant, name, dir);
+    const access = await workspaceAccess(suite.platform, suite.tenant, name, suite.dir);
     expect(await listNamespacesStatus(access)).toBe(200);
-    expect(await kubectlOk(access.kubeconfigPath, ['get', 'ns', '-o', 'name'], { cacheDir: join(dir, 'cache') })).toContain('namespace/default');
+    expect(await kubectlOk(access.kubeconfigPath, ['get', 'ns', '-o', 'name'], { cacheDir: join(suite.dir, 'cache') })).toContain('namespace/default');
   }, 120_000);
 
   it.each(DEPROVISION_POINTS)('DeprovisionWorkspace killed at %s', async (step) => {
     n++;
     const name = `d-${step}`.slice(0, 40);
     const id = await readyWorkspace(name);
-    const access = await workspaceAccess(platform, tenant, name, dir);
+    const access = await workspaceAccess(suite.platform, suite.tenant, name, suite.dir);
     await crashAt(step, async () => {
-      const r = await adminApi(platform, 'DELETE', `/v1/tenants/${tenant}/workspaces/${name}`);
+      const r = await adminApi(suite.platform, 'DELETE', `/v1/tenants/${suite.tenant}/workspaces/${name}`);
       expect(r.status).toBe(202);
       return r.body.id;
     });
-    const state = await shardState(platform);
+    const state = await shardState(suite.platform);
     expectConsistent(state);
     expect(state.schemas.has(schemaName(id))).toBe(false);
     expect(state.roles.has(schemaName(id))).toBe(false);
     expect(state.credentialRows.has(id)).toBe(false);
-    expect((await adminApi(platform, 'GET', `/v1/tenants/${tenant}/workspaces/${name}`)).status).toBe(404);
+    expect((await adminApi(suite.platform, 'GET', `/v1/tenants/${suite.tenant}/workspaces/${name}`)).status).toBe(404);
     expect([401, 404]).toContain(await listNamespacesStatus(access));
   }, 120_000);
 
@@ -112,16 +97,16 @@ describe('faults: SIGKILL the worker at each lifecycle step', () => {
     n++;
     const name = `r-${step}`.slice(0, 40);
     const id = await readyWorkspace(name);
-    const before = await workspaceAccess(platform, tenant, name, dir);
+    const before = await workspaceAccess(suite.platform, suite.tenant, name, suite.dir);
     await crashAt(step, async () => {
-      const r = await adminApi(platform, 'POST', `/v1/tenants/${tenant}/workspaces/${name}/credentials/rotate`);
+      const r = await adminApi(suite.platform, 'POST', `/v1/tenants/${suite.tenant}/workspaces/${name}/credentials/rotate`);
       expect(r.status).toBe(202);
       return r.body.id ?? r.body.operation?.id;
     });
-    const state = await shardState(platform);
+    const state = await shardState(suite.platform);
     expectConsistent(state);
     expect(state.validTokens.get(id)).toBe(1);
-    const after = await workspaceAccess(platform, tenant, name, dir);
+    const after = await workspaceAccess(suite.platform, suite.tenant, name, suite.dir);
     expect(after.token).not.toBe(before.token);
     expect(await listNamespacesStatus(after)).toBe(200);
     expect(await listNamespacesStatus(before)).toBe(401);
@@ -131,34 +116,34 @@ describe('faults: SIGKILL the worker at each lifecycle step', () => {
     n++;
     const name = `s-${type === 'SuspendWorkspace' ? 'sus' : 'res'}-${step}`.slice(0, 40);
     await readyWorkspace(name);
-    const access = await workspaceAccess(platform, tenant, name, dir);
+    const access = await workspaceAccess(suite.platform, suite.tenant, name, suite.dir);
     if (type === 'ResumeWorkspace') {
-      const s = await adminApi(platform, 'POST', `/v1/tenants/${tenant}/workspaces/${name}/suspend`);
-      expect((await waitForOperation(platform, s.body.id ?? s.body.operation?.id)).status).toBe('Succeeded');
+      const s = await adminApi(suite.platform, 'POST', `/v1/tenants/${suite.tenant}/workspaces/${name}/suspend`);
+      expect((await waitForOperation(suite.platform, s.body.id ?? s.body.operation?.id)).status).toBe('Succeeded');
       expect(await listNamespacesStatus(access)).toBe(503);
     }
     await crashAt(step, async () => {
-      const r = await adminApi(platform, 'POST', `/v1/tenants/${tenant}/workspaces/${name}/${type === 'SuspendWorkspace' ? 'suspend' : 'resume'}`);
+      const r = await adminApi(suite.platform, 'POST', `/v1/tenants/${suite.tenant}/workspaces/${name}/${type === 'SuspendWorkspace' ? 'suspend' : 'resume'}`);
       expect(r.status).toBe(202);
       return r.body.id ?? r.body.operation?.id;
     });
-    expectConsistent(await shardState(platform));
+    expectConsistent(await shardState(suite.platform));
     expect(await listNamespacesStatus(access)).toBe(type === 'SuspendWorkspace' ? 503 : 200);
   }, 120_000);
 
   it.each(TENANT_POINTS)('DeleteTenant killed at %s', async (step) => {
     n++;
-    const t = `${tenant}-t${n}`;
-    expect((await adminApi(platform, 'POST', '/v1/tenants', { name: t })).status).toBe(201);
+    const t = `${suite.tenant}-t${n}`;
+    expect((await adminApi(suite.platform, 'POST', '/v1/tenants', { name: t })).status).toBe(201);
     const ids = [await readyWorkspace('one', t), await readyWorkspace('two', t)];
     await crashAt(step, async () => {
-      const r = await adminApi(platform, 'DELETE', `/v1/tenants/${t}`);
+      const r = await adminApi(suite.platform, 'DELETE', `/v1/tenants/${t}`);
       expect(r.status).toBe(202);
       return r.body.id ?? r.body.operation?.id;
     });
-    const state = await shardState(platform);
+    const state = await shardState(suite.platform);
     expectConsistent(state);
     for (const id of ids) expect(state.schemas.has(schemaName(id)) || state.roles.has(schemaName(id))).toBe(false);
-    expect((await adminApi(platform, 'GET', `/v1/tenants/${t}`)).status).toBe(404);
+    expect((await adminApi(suite.platform, 'GET', `/v1/tenants/${t}`)).status).toBe(404);
   }, 150_000);
 });
