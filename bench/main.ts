@@ -34,8 +34,10 @@ async function main(): Promise<number> {
       try {
         const r = await s.run({ platform, log });
         const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-        // A profiled run (BENCH_CPU_PROF set) is slower: keep it apart from the reference results.
-        const suffix = process.env.BENCH_CPU_PROF ? '-profiled' : '';
+        // A profiled run (BENCH_CPU_PROF set) is slower, a run with a warm pool measures another
+        // configuration: keep them apart from the reference results.
+        const warmPool = Number(process.env.KPLANE_SPARE_WORKSPACES ?? 0) > 0;
+        const suffix = (process.env.BENCH_CPU_PROF ? '-profiled' : '') + (warmPool ? '-warm-pool' : '');
         const json = join(resultsDir, `${s.name}${suffix}-${stamp}.json`);
         writeFileSync(json, JSON.stringify({ scenario: s.name, startedAt: startedAt.toISOString(), env, ...r.data }, null, 2) + '\n');
         const md = join(resultsDir, `${s.name}${suffix}-latest.md`);

@@ -52,13 +52,23 @@ export function cpuMs(pid: number): number {
   return ns / 1e6;
 }
 
-/** CPU time (ms) of every PostgreSQL process on the machine (backends that exited meanwhile are not counted). */
+/**
+ * CPU time (ms) of the machine's PostgreSQL: every live postgres process, plus what the postmaster
+ * has reaped from backends that exited (its cutime + cstime), so connections closing during a
+ * measurement do not make the total go down.
+ */
 export function postgresCpuMs(): number {
   let total = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(pid));
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total += cpuMs(Number(pid));
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Children's time is accounted only to the postmaster (its parent is not postgres).
+      const parent = fields[1];
+      if (readFileSync(`/proc/${parent}/comm`, 'utf8').trim() !== 'postgres') total += (Number(fields[13]) + Number(fields[14])) * 10;
     } catch {
       // gone meanwhile
     }
