@@ -20,7 +20,8 @@ interface Watcher {
   close(): void;
 }
 
-function openWatch(ws: BenchWorkspace, agent: Agent, path: string, onEvent: (ev: any) => void): Promise<Watcher> {
+/** `onEvent` gets each event with the time its bytes were handed to us (before parsing them). */
+function openWatch(ws: BenchWorkspace, agent: Agent, path: string, onEvent: (ev: any, arrivedAt: number) => void): Promise<Watcher> {
   return new Promise((done, fail) => {
     const url = new URL(ws.endpoint + path);
     const w: Watcher = { seen: 0, close: () => req.destroy() };
@@ -29,12 +30,13 @@ function openWatch(ws: BenchWorkspace, agent: Agent, path: string, onEvent: (ev:
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
+        const arrivedAt = performance.now();
         buf += chunk;
         let nl: number;
         while ((nl = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
-          if (line.trim()) onEvent(JSON.parse(line));
+          if (line.trim()) onEvent(JSON.parse(line), arrivedAt);
         }
       });
       res.on('error', () => undefined);
@@ -101,11 +103,10 @@ export const watchFanout: Scenario = {
         const n = Math.min(perWs, watchers - i * perWs);
         for (let k = 0; k < n; k++) {
           all.push(
-            await openWatch(ws, agent, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (ev) => {
+            await openWatch(ws, agent, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (ev, now) => {
               const seq = ev?.object?.data?.seq;
               if (ev.type !== 'MODIFIED' || !seq) return;
               const key = `${i}:${seq}`;
-              const now = performance.now();
               const s = sentAt.get(key);
               if (s !== undefined) stats[current].latencies.push(now - s);
               const r = respAt.get(key);
