@@ -4,7 +4,7 @@ import { PG_SESSION_OPTIONS, WorkspaceSchemas, WorkspaceStore } from '@kplane/st
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { LifecycleDeps } from '../provisioning/lifecycle-deps';
-import { smokeTestWorkspace } from '../provisioning/smoke-test';
+import { WorkspaceSmokeTest } from '../provisioning/smoke-test';
 import { WORKER_CONFIG, WorkerConfig } from '../worker-config';
 
 export const LIFECYCLE_DEPS = Symbol('LIFECYCLE_DEPS');
@@ -29,16 +29,13 @@ export const lifecycleDepsProvider: Provider = {
   useFactory: (config: WorkerConfig, ds: DataSource, pool: Pool, progress: OperationProgress): LifecycleDeps => {
     const box = new SecretBox(config.masterKey);
     const ca = new ClusterCaService(ds, box);
+    const smokeTest = new WorkspaceSmokeTest(config.apiserverUrl, () => ca.caCertificate());
     return {
       schemas: new WorkspaceSchemas(pool),
       storeFor: (workspaceId) => new WorkspaceStore(pool, workspaceId),
       credentials: new CredentialsService(ds, box),
       progress,
-      smokeTest: async (workspaceId, token) => {
-        const caCertPem = await ca.caCertificate();
-        if (!caCertPem) throw new Error('the API server has not started yet (no cluster CA)');
-        await smokeTestWorkspace({ endpoint: `${config.apiserverUrl}/clusters/${workspaceId}`, caCertPem, token });
-      },
+      smokeTest: (workspaceId, token) => smokeTest.run(workspaceId, token),
     };
   },
 };
