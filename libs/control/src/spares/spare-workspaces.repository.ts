@@ -55,12 +55,6 @@ export class SpareWorkspacesRepository {
     await this.ds.query(`/* spare_workspaces.remove */ DELETE FROM kplane.spare_workspaces WHERE id = $1`, [id]);
   }
 
-  /** Every spare id on any shard, for reconciliation. */
-  async ids(): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(`/* spare_workspaces.ids */ SELECT id FROM kplane.spare_workspaces`);
-    return rows.map((r) => r.id);
-  }
-
   private async transition(id: string, from: SpareState, to: SpareState): Promise<boolean> {
     const res = await this.ds.query(
       `/* spare_workspaces.transition */ UPDATE kplane.spare_workspaces SET state = $3, updated_at = now() WHERE id = $1 AND state = $2`,
