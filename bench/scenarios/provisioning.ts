@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
 import { cpuMs, percentiles, postgresCpuMs, rssMiB, table } from '../lib/stats';
-import { adminPool, envFlag, envIntList, sleep } from '../lib/util';
+import { adminPool, envFlag, envIntList, sleep, waitFor } from '../lib/util';
 import { adminApi, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
 
 interface Step {
@@ -42,8 +42,7 @@ async function catalog(pool: ReturnType<typeof adminPool>) {
 /** Waits (up to 2 min) until the warm pool holds `target` Ready spares; returns how many it holds. */
 async function warmPoolFull(pool: ReturnType<typeof adminPool>, target: number): Promise<number> {
   const ready = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kplane.spare_workspaces WHERE state = 'Ready'`)).rows[0].n;
-  const deadline = Date.now() + 120_000;
-  while (target > 0 && (await ready()) < target && Date.now() < deadline) await sleep(250);
+  if (target > 0) await waitFor(`${target} Ready spares`, async () => (await ready()) >= target, 120_000).catch(() => undefined);
   return ready();
 }
 

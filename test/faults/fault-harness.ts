@@ -1,10 +1,9 @@
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { Client } from 'pg';
-import { adminApi, dropWorkspaceRoles, freePort, kubeRequest, RunningPlatform, startPlatform, waitFor } from '@kplane/testing';
+import { adminApi, dropWorkspaceRoles, freePort, kubeRequest, PlatformSuite, RunningPlatform, startPlatform, usePlatformSuite, waitFor } from '@kplane/testing';
 
 /** Fast clocks for fault tests: crashed jobs come back within seconds, the sweeper runs every 2 s. */
 export const FAST_WORKER_ENV: Record<string, string> = {
@@ -23,37 +22,16 @@ export async function startFaultPlatform(extra: Record<string, string> = {}, wor
   return startPlatform({ ...FAST_WORKER_ENV, ...extra }, { appEnv: { worker: workerEnv } });
 }
 
-export interface FaultSuite {
-  readonly platform: RunningPlatform;
-  /** A temporary directory for kubeconfigs. */
-  readonly dir: string;
-  /** A tenant created before the tests run. */
-  readonly tenant: string;
-}
-
-/** Registers beforeAll/afterAll for a fault spec: a platform of its own (fast worker clocks), a tenant, full cleanup. */
-export function useFaultSuite(prefix: string, extra: Record<string, string> = {}, onEnd?: () => void): FaultSuite {
-  const tenant = `${prefix}-${Date.now().toString(36)}`;
-  const state: { platform?: RunningPlatform; dir?: string } = {};
+/**
+ * Registers beforeAll/afterAll for a fault spec: the shared platform suite (a platform of its own,
+ * full cleanup) with fast worker clocks, and its tenant created before the tests run.
+ */
+export function useFaultSuite(prefix: string, extra: Record<string, string> = {}): PlatformSuite {
+  const suite = usePlatformSuite(prefix, [], { ...FAST_WORKER_ENV, ...extra });
   beforeAll(async () => {
-    state.dir = mkdtempSync(join(tmpdir(), 'kplane-faults-'));
-    state.platform = await startFaultPlatform(extra);
-    expect((await adminApi(state.platform, 'POST', '/v1/tenants', { name: tenant })).status).toBe(201);
-  }, 120_000);
-  afterAll(async () => {
-    onEnd?.();
-    await stopFaultPlatform(state.platform);
-    if (state.dir) rmSync(state.dir, { recursive: true, force: true });
-  }, 60_000);
-  return {
-    tenant,
-    get platform() {
-      return state.platform!;
-    },
-    get dir() {
-      return state.dir!;
-    },
-  };
+    expect((await adminApi(suite.platform, 'POST', '/v1/tenants', { name: suite.tenant })).status).toBe(201);
+  });
+  return suite;
 }
 
 export async function stopFaultPlatform(platform: RunningPlatform | undefined): Promise<void> {

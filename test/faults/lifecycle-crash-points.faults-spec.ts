@@ -25,11 +25,12 @@ const RESUME_POINTS = ['mark-resumed', 'succeed'];
 const TENANT_POINTS = ['mark-tenant-workspaces-deleting', 'mark-deleting', 'drop-schema-and-role', 'delete-workspace-record', 'delete-tenant-record', 'succeed'];
 
 describe('faults: SIGKILL the worker at each lifecycle step', () => {
-  const suite = useFaultSuite('crash', {}, () => {
-    console.log(`crash points exercised: ${n}; problems found: ${found.length ? found.join('; ') : 'none'}`);
-  });
+  const suite = useFaultSuite('crash');
   const found: string[] = [];
   let n = 0;
+  afterAll(() => {
+    console.log(`crash points exercised: ${n}; problems found: ${found.length ? found.join('; ') : 'none'}`);
+  });
 
   const crashAt = async (step: string, request: () => Promise<string>): Promise<string> => {
     await restartWorker(suite.platform, step);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, TestDatabase } from '@kplane/testing';
+import { createTestDatabase, TestDatabase, waitFor } from '@kplane/testing';
 import { Client } from 'pg';
 import { WorkspaceLocks } from './workspace-lock';
 
@@ -56,13 +56,8 @@ describe('WorkspaceLocks', () => {
       [ws.toLowerCase()],
     );
     await c.end();
-    const deadline = Date.now() + 5000;
-    let other = await b.tryAcquire(ws);
-    while (!other && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      other = await b.tryAcquire(ws);
-    }
-    expect(other).not.toBeNull();
+    let other: Awaited<ReturnType<WorkspaceLocks['tryAcquire']>> = null;
+    await waitFor('the lock to be free', async () => (other = await b.tryAcquire(ws)) !== null, { timeoutMs: 5000, intervalMs: 50 });
     await held!.release(); // its connection is gone: closed, not pooled, no throw
     await other!.release();
   });

@@ -113,7 +113,7 @@ export class WorkspaceStore {
   async update(resource: string, obj: KubeObject, fields?: Record<string, string>, opts: UpdateOptions = {}): Promise<KubeObject> {
     const row = toObjectRow(resource, obj, fields);
     const maxStorage = limitOf(opts.quota?.maxStorageBytes);
-    const expected = opts.expectedResourceVersion === undefined || opts.expectedResourceVersion === '' ? null : opts.expectedResourceVersion;
+    const expected = preconditionRv(opts.expectedResourceVersion);
     const [r] = await inWorkspaceStatement<{
       uid: string | null; current_rv: string | null; current_body: KubeObject | null; rv_ok: boolean | null; same: boolean | null;
       growth: string | null; storage_bytes: string | null; rv: string | null; body: KubeObject | null;
@@ -134,7 +134,7 @@ export class WorkspaceStore {
 
   async delete(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {
     const key = { namespace, name };
-    const expectedRv = opts.expectedResourceVersion === undefined || opts.expectedResourceVersion === '' ? null : opts.expectedResourceVersion;
+    const expectedRv = preconditionRv(opts.expectedResourceVersion);
     const [r] = await inWorkspaceStatement<{ uid: string | null; current_rv: string | null; rv_ok: boolean | null; uid_ok: boolean | null; rv: string | null; body: KubeObject | null }>(
       this.pool, this.schema, sql.deleteObjectStatement(this.schema), [resource, namespace, name, expectedRv, opts.expectedUid ?? null, this.workspaceId],
     );
@@ -284,6 +284,11 @@ export class WorkspaceStore {
   private read<T>(fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
     return inWorkspaceTx(this.pool, this.schema, 'read', fn);
   }
+}
+
+/** A resourceVersion precondition as the statements take it: none (null) when absent or empty. */
+function preconditionRv(rv: string | undefined): string | null {
+  return rv === undefined || rv === '' ? null : rv;
 }
 
 function qualified(k: { namespace: string; name: string }): string {

@@ -85,8 +85,9 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
 /**
  * One statement in its own implicit transaction under the workspace role (SET ROLE before,
  * RESET ROLE after, off the response path). For writes whose whole effect is one statement
- * (create): the revision lock they take is then held only while PostgreSQL executes and commits
- * it, never across a round trip to us, so writers of one workspace queue far less.
+ * (create, update, delete): the revision lock they take is then held only while PostgreSQL
+ * executes and commits it, never across a round trip to us; and for one-snapshot reads on a hot
+ * path (the watch hub's change-log reads).
  */
 export async function inWorkspaceStatement<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, stmt: Statement, values: unknown[]): Promise<R[]> {
   const client = await connect(pool);

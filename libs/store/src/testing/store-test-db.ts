@@ -1,10 +1,10 @@
-import { PG_SESSION_OPTIONS } from '../sql/session-options';
 // Test-only helper (imported by *.int-spec.ts, not by index.ts): a database of the spec file's own
 // plus provisioned workspaces whose roles are always dropped (roles are server-wide).
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { createTestDatabase, TestDatabase } from '../../../testing/src/databases';
 import { WorkspaceSchemas } from '../schemas/workspace-schemas';
+import { PG_SESSION_OPTIONS } from '../sql/session-options';
 import { WorkspaceStore } from '../objects/workspace-store';
 
 export interface StoreTestDb {
