@@ -97,6 +97,9 @@ describe('HTTP edge: PostgreSQL unavailable', () => {
     await admin.connect();
     const hidden = `${db.name}_away`;
     try {
+      // Closed to new connections first: the API's pools and its LISTEN connection reconnect at
+      // once, and one of them could slip in between the terminate and the rename.
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
       await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db.name]);
       await admin.query(`ALTER DATABASE ${db.name} RENAME TO ${hidden}`);
       const res = await api.request('GET', '/v1/tenants');
@@ -108,6 +111,7 @@ describe('HTTP edge: PostgreSQL unavailable', () => {
       expect(ready.json.checks).toMatchObject({ postgres: 'unavailable', redis: 'ok' });
     } finally {
       await admin.query(`ALTER DATABASE ${hidden} RENAME TO ${db.name}`).catch(() => undefined);
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`).catch(() => undefined);
       await admin.end();
       await api.close();
       await db.drop();
