@@ -76,6 +76,23 @@ export function postgresCpuMs(): number {
   return total;
 }
 
+/** CPU time (ms) so far of each platform process, PostgreSQL and the bench itself, for per-operation costs. */
+export function platformCpuMs(platform: { pid(app: 'api' | 'apiserver' | 'worker'): number }): Record<'api' | 'worker' | 'apiserver' | 'postgres' | 'bench', number> {
+  const own = process.cpuUsage();
+  return {
+    api: cpuMs(platform.pid('api')),
+    worker: cpuMs(platform.pid('worker')),
+    apiserver: cpuMs(platform.pid('apiserver')),
+    postgres: postgresCpuMs(),
+    bench: (own.user + own.system) / 1000,
+  };
+}
+
+/** CPU ms per operation by process between two `platformCpuMs` snapshots. */
+export function cpuMsPer(before: Record<string, number>, after: Record<string, number>, operations: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.round(((v - before[k]) / Math.max(1, operations)) * 100) / 100]));
+}
+
 /** A plain-text table (also valid as a Markdown table). */
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];

@@ -7,7 +7,7 @@
 // With KPLANE_SPARE_WORKSPACES=N (the warm pool) each step starts once N spares are Ready.
 import { randomBytes } from 'node:crypto';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
-import { cpuMs, percentiles, postgresCpuMs, rssMiB, table } from '../lib/stats';
+import { cpuMsPer, percentiles, platformCpuMs, rssMiB, table } from '../lib/stats';
 import { adminPool, envFlag, envIntList, sleep, waitFor } from '../lib/util';
 import { adminApi, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
 
@@ -63,14 +63,7 @@ export const provisioning: Scenario = {
         const sparesAtStart = await warmPoolFull(pool, spareTarget);
         const cat0 = await catalog(pool);
         const rss0 = rssMiB(pid);
-        const cpu = () => ({
-          api: cpuMs(ctx.platform.pid('api')),
-          worker: cpuMs(ctx.platform.pid('worker')),
-          apiserver: cpuMs(pid),
-          postgres: postgresCpuMs(),
-          bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000,
-        });
-        const cpu0 = cpu();
+        const cpu0 = platformCpuMs(ctx.platform);
         const t0 = performance.now();
         let failures = 0;
         const results = await Promise.all(
@@ -100,8 +93,7 @@ export const provisioning: Scenario = {
             }
           }),
         );
-        const cpu1 = cpu();
-        const cpuMsPerWorkspace = Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, Math.round((v - cpu0[k as keyof typeof cpu0]) / count)]));
+        const cpuMsPerWorkspace = Object.fromEntries(Object.entries(cpuMsPer(cpu0, platformCpuMs(ctx.platform), count)).map(([k, v]) => [k, Math.round(v)]));
         const ok = results.filter((r): r is NonNullable<typeof r> => !!r);
         const wallS = (Math.max(...ok.map((r) => r.readyAt)) - t0) / 1000;
         await sleep(3000);

@@ -4,7 +4,8 @@
 // of updates (JSON merge patch of a configmap created in the create phase); p50/p95/p99 per write.
 import { randomBytes } from 'node:crypto';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
-import { percentiles, table } from '../lib/stats';
+import { cpuMsPer, percentiles, platformCpuMs, table } from '../lib/stats';
+import type { BenchPlatform } from '../lib/platform';
 import { envInt, envIntList, mapLimit } from '../lib/util';
 import { BenchWorkspace, kubeRequest, provisionWorkspace } from '../lib/workspace';
 
@@ -16,14 +17,16 @@ interface PhaseResult {
   errors: number;
   perSecond: number;
   latency: ReturnType<typeof percentiles>;
+  cpuMsPerWrite: Record<string, number>;
 }
 
 const payload = () => ({ 'config.yaml': `key: ${randomBytes(48).toString('hex')}\n`, mode: 'bench' });
 
-async function phase(spaces: BenchWorkspace[], op: 'create' | 'update', concurrency: number, seconds: number, created: string[][], tag: string): Promise<Omit<PhaseResult, 'target'>> {
+async function phase(platform: BenchPlatform, spaces: BenchWorkspace[], op: 'create' | 'update', concurrency: number, seconds: number, created: string[][], tag: string): Promise<Omit<PhaseResult, 'target'>> {
   const samples: number[] = [];
   let errors = 0;
   let seq = 0;
+  const cpu0 = platformCpuMs(platform);
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -49,7 +52,8 @@ async function phase(spaces: BenchWorkspace[], op: 'create' | 'update', concurre
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { op, concurrency, writes: samples.length, errors, perSecond: Math.round((samples.length / elapsed) * 10) / 10, latency: percentiles(samples) };
+  const cpuMsPerWrite = cpuMsPer(cpu0, platformCpuMs(platform), samples.length);
+  return { op, concurrency, writes: samples.length, errors, perSecond: Math.round((samples.length / elapsed) * 10) / 10, latency: percentiles(samples), cpuMsPerWrite };
 }
 
 export const writes: Scenario = {
@@ -70,16 +74,16 @@ export const writes: Scenario = {
         const created = spaces.map(() => [] as string[]);
         const tag = `c${c}-${randomBytes(2).toString('hex')}`;
         for (const op of ['create', 'update'] as const) {
-          const r = { target, ...(await phase(spaces as BenchWorkspace[], op, c, seconds, created, tag)) };
-          ctx.log(`  ${target} ${op} c=${c}: ${r.perSecond}/s p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ${r.errors} errors`);
+          const r = { target, ...(await phase(ctx.platform, spaces as BenchWorkspace[], op, c, seconds, created, tag)) };
+          ctx.log(`  ${target} ${op} c=${c}: ${r.perSecond}/s p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ${r.errors} errors; CPU ms/write ${JSON.stringify(r.cpuMsPerWrite)}`);
           results.push(r);
         }
       }
     }
     for (const ws of [...one, ...spread]) ws.agent.destroy();
     const t = table(
-      ['target', 'op', 'clients', 'writes', 'errors', 'writes/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
-      results.map((r) => [r.target, r.op, r.concurrency, r.writes, r.errors, r.perSecond, r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max]),
+      ['target', 'op', 'clients', 'writes', 'errors', 'writes/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'CPU ms/write apiserver+pg+bench'],
+      results.map((r) => [r.target, r.op, r.concurrency, r.writes, r.errors, r.perSecond, r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max, [r.cpuMsPerWrite.apiserver, r.cpuMsPerWrite.postgres, r.cpuMsPerWrite.bench].join('+')]),
     );
     return {
       scenario: 'writes',

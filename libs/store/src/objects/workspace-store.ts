@@ -29,16 +29,21 @@ export class WorkspaceStore {
   }
 
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | null> {
-    return this.read(async (tx) => {
-      const rows = await tx.run<{ body: KubeObject }>(sql.getObject(this.schema), [resource, namespace, name]);
-      return rows[0]?.body ?? null;
-    });
+    const rows = await inWorkspaceStatement<{ body: KubeObject }>(this.pool, this.schema, sql.getObject(this.schema), [resource, namespace, name]);
+    return rows[0]?.body ?? null;
   }
 
   async list(resource: string, opts: ListOptions = {}): Promise<ListResult> {
     checkFieldPaths(opts.fieldPaths);
     const token = opts.continue ? decodeContinue(opts.continue) : undefined;
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
+    if (limit === undefined && !token) {
+      // One statement is one snapshot, and its rows carry the revision: an unpaged list that finds
+      // anything needs no transaction. An empty one reads the revision in a snapshot of its own below.
+      const q = buildListQuery(this.schema, resource, opts);
+      const rows = await inWorkspaceStatement<{ body: KubeObject; list_rv: string }>(this.pool, this.schema, q.statement, q.values);
+      if (rows.length > 0) return { items: rows.map((r) => r.body), resourceVersion: rows[0].list_rv };
+    }
     return this.read(async (tx) => {
       const q = buildListQuery(this.schema, resource, opts, { after: token && { ns: token.ns, name: token.name }, limit });
       const rows = await tx.run<{ body: KubeObject; list_rv: string }>(q.statement, q.values);

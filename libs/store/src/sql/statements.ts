@@ -42,18 +42,11 @@ export const begin = st('tx.begin', 'BEGIN');
 export const beginReadSnapshot = st('tx.begin_read', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 export const commit = st('tx.commit', 'COMMIT');
 export const rollback = st('tx.rollback', 'ROLLBACK');
-/** Session-level role for a single autocommitted statement (inWorkspaceStatement); always reset after. */
+/** Session-level role for a single-statement transaction (inWorkspaceStatement); reset in the same transaction. */
 export const setRole = perSchema('tx.set_role', (s) => `SET ROLE ${s}`);
 export const resetRole = st('tx.reset_role', 'RESET ROLE');
-/** Everything a workspace transaction does runs as the workspace's role. */
+/** Everything a workspace transaction does runs as the workspace's role (sent with its first statement). */
 export const setLocalRole = perSchema('tx.set_local_role', (s) => `SET LOCAL ROLE ${s}`);
-/**
- * BEGIN and SET LOCAL ROLE in one round trip (simple protocol, no values). Sent as one text so a
- * workspace transaction costs BEGIN+ROLE, its statements and COMMIT.
- */
-const beginReadAsRole = perSchema('tx.begin_as_role', (s) => `${beginReadSnapshot.text}; ${setLocalRole(s).text}`);
-const beginWriteAsRole = perSchema('tx.begin_as_role', (s) => `${begin.text}; ${setLocalRole(s).text}`);
-export const beginAsRole = (s: QuotedSchema, mode: 'read' | 'write') => (mode === 'read' ? beginReadAsRole(s) : beginWriteAsRole(s));
 
 // ---- provisioning -------------------------------------------------------------------------
 

@@ -1,32 +1,31 @@
-import { Pool, PoolClient } from 'pg';
+import { DatabaseError, Pool, PoolClient } from 'pg';
 import { QuotedSchema } from '../schemas/workspace-schema-name';
 import { StoreError } from '../store.errors';
 import { isMissingRole, toStoreError } from './pg-error.mapper';
 import * as sql from './statements';
 import { Statement } from './statements';
+import { PipelinedResult, PipelineFailure, runPipelined } from './pipelined-statement';
 
-/** A client inside a workspace transaction; `run` translates pg errors and names them. */
+/**
+ * A client inside a workspace transaction; `run` translates pg errors and names them. The
+ * transaction is opened by the first statement, in the same round trip (see `opening`).
+ */
 export class WorkspaceTx {
   private rollbackRequested = false;
+  /** BEGIN and SET LOCAL ROLE, sent ahead of the first statement; null once sent. */
+  private opening: readonly string[] | null;
 
-  constructor(readonly client: PoolClient, readonly schema: QuotedSchema) {}
+  constructor(readonly client: PoolClient, readonly schema: QuotedSchema, mode: TxMode) {
+    this.opening = [(mode === 'read' ? sql.beginReadSnapshot : sql.begin).text, sql.setLocalRole(schema).text];
+  }
 
   async run<R extends Record<string, any> = Record<string, any>>(stmt: Statement, values: unknown[] = []): Promise<R[]> {
-    try {
-      const res = await this.client.query<R>(stmt.text, values);
-      return res.rows;
-    } catch (err) {
-      throw toStoreError(err, stmt.name);
-    }
+    return (await this.send<R>(stmt, values)).rows;
   }
 
   /** For statements whose affected-row count is the result (DELETE without RETURNING). */
   async runCount(stmt: Statement, values: unknown[] = []): Promise<number> {
-    try {
-      return (await this.client.query(stmt.text, values)).rowCount ?? 0;
-    } catch (err) {
-      throw toStoreError(err, stmt.name);
-    }
+    return (await this.send(stmt, values)).rowCount;
   }
 
   /** End with ROLLBACK instead of COMMIT while still returning a value (e.g. a no-op update). */
@@ -36,6 +35,22 @@ export class WorkspaceTx {
 
   get shouldRollback(): boolean {
     return this.rollbackRequested;
+  }
+
+  /** Whether a statement was sent, so there is a transaction to end. */
+  get opened(): boolean {
+    return this.opening === null;
+  }
+
+  private async send<R extends Record<string, any>>(stmt: Statement, values: unknown[]): Promise<PipelinedResult<R>> {
+    const opening = this.opening ?? [];
+    this.opening = null;
+    try {
+      return await runPipelined<R>(this.client, opening, stmt.text, values);
+    } catch (err) {
+      if ((err as PipelineFailure).step! < opening.length) throw roleError(err, this.schema, 'tx.begin_as_role');
+      throw toStoreError(err, stmt.name);
+    }
   }
 }
 
@@ -47,17 +62,12 @@ export type TxMode = 'write' | 'read';
  */
 export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: TxMode, fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
   const client = await connect(pool);
-  const tx = new WorkspaceTx(client, schema);
+  const tx = new WorkspaceTx(client, schema, mode);
   let broken: unknown;
   let released = false;
   try {
-    const begin = sql.beginAsRole(schema, mode);
-    try {
-      await client.query(begin.text);
-    } catch (err) {
-      throw roleError(err, schema, begin.name);
-    }
     const value = await fn(tx);
+    if (!tx.opened) return value;
     if (mode === 'read') {
       // A read-only snapshot has nothing to make durable: answer now, end it before the client
       // goes back to the pool (queries on one client run in order, so nobody can overtake it).
@@ -83,33 +93,26 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
 }
 
 /**
- * One statement in its own implicit transaction under the workspace role (SET ROLE before,
- * RESET ROLE after, off the response path). For writes whose whole effect is one statement
+ * One statement in its own implicit transaction under the workspace role: SET ROLE, the statement
+ * and RESET ROLE in one round trip (runPipelined). For writes whose whole effect is one statement
  * (create, update, delete): the revision lock they take is then held only while PostgreSQL
  * executes and commits it, never across a round trip to us; and for one-snapshot reads on a hot
- * path (the watch hub's change-log reads).
+ * path (the watch hub's change-log reads). A failure anywhere aborts that transaction, which also
+ * undoes the SET ROLE, so the client goes back to the pool in its login role either way.
  */
 export async function inWorkspaceStatement<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, stmt: Statement, values: unknown[]): Promise<R[]> {
   const client = await connect(pool);
   const setRole = sql.setRole(schema);
   try {
-    await client.query(setRole.text);
-  } catch (err) {
-    // No role was set (SET failed); the connection is as it was.
+    const { rows } = await runPipelined<R>(client, [setRole.text], stmt.text, values, [sql.resetRole.text]);
     client.release();
-    throw roleError(err, schema, setRole.name);
-  }
-  try {
-    return (await client.query<R>(stmt.text, values)).rows;
+    return rows;
   } catch (err) {
+    // An error the server reported leaves a usable connection; anything else (a lost connection,
+    // a row that failed to decode) does not go back to the pool.
+    client.release(err instanceof DatabaseError ? undefined : (err as Error));
+    if ((err as PipelineFailure).step === 0) throw roleError(err, schema, setRole.name);
     throw toStoreError(err, stmt.name);
-  } finally {
-    // Queued behind the statement on this client; the client is pooled again only once it is
-    // back to the login role, and dropped if that fails.
-    client.query(sql.resetRole.text).then(
-      () => client.release(),
-      (err: Error) => client.release(err),
-    );
   }
 }
 

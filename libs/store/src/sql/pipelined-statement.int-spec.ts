@@ -1,0 +1,124 @@
+import { Pool, PoolClient } from 'pg';
+import { quotedWorkspaceSchema } from '../schemas/workspace-schema-name';
+import { StoreError } from '../store.errors';
+import { createStoreTestDb, StoreTestDb } from '../testing/store-test-db';
+import { PipelineFailure, runPipelined } from './pipelined-statement';
+import { inWorkspaceStatement, inWorkspaceTx } from './workspace-tx';
+import * as sql from './statements';
+
+describe('pipelined statements (one round trip, one transaction)', () => {
+  let t: StoreTestDb;
+  let ws: string;
+  let loginRole: string;
+  beforeAll(async () => {
+    t = await createStoreTestDb();
+    ws = (await t.newWorkspace()).id;
+    loginRole = (await t.pool.query<{ u: string }>('SELECT current_user AS u')).rows[0].u;
+    await t.pool.query('CREATE TABLE public.pipeline_probe (n int)');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const schema = () => quotedWorkspaceSchema(ws);
+  const role = () => schema().replace(/"/g, '');
+  /** Runs `fn` on a client of its own, released after. */
+  const onClient = async (fn: (c: PoolClient) => Promise<void>) => {
+    const c = await t.pool.connect();
+    try {
+      await fn(c);
+    } finally {
+      c.release();
+    }
+  };
+  const probeCount = async () => (await t.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM public.pipeline_probe')).rows[0].n;
+
+  it('returns the main statement rows and row count, with setup and teardown run around it', async () => {
+    await onClient(async (c) => {
+      const r = await runPipelined<{ who: string; n: number }>(c, [`SET ROLE ${schema()}`], 'SELECT current_user AS who, $1::int AS n FROM generate_series(1, $2::int)', [7, 3], ['RESET ROLE']);
+      expect(r.rows).toEqual(Array(3).fill({ who: role(), n: 7 }));
+      expect(r.rowCount).toBe(3);
+      const ins = await runPipelined(c, [], 'INSERT INTO public.pipeline_probe SELECT generate_series(1, $1::int)', [4]);
+      expect(ins).toEqual({ rows: [], rowCount: 4 });
+      expect((await c.query('SELECT current_user AS u')).rows[0].u).toBe(loginRole);
+      await c.query('TRUNCATE public.pipeline_probe');
+    });
+  });
+
+  it('a failing main statement undoes the setup SET ROLE and says which step failed', async () => {
+    await onClient(async (c) => {
+      const err = (await runPipelined(c, [`SET ROLE ${schema()}`], 'SELECT 1 / $1::int', [0], ['RESET ROLE']).catch((e) => e)) as PipelineFailure;
+      expect(err.message).toMatch(/division by zero/);
+      expect(err.step).toBe(1);
+      // The transaction ended (aborted) at the Sync: the client is usable, its role is the login role.
+      expect((await c.query('SELECT current_user AS u')).rows[0].u).toBe(loginRole);
+    });
+  });
+
+  it('a failing main statement undoes what the setup wrote', async () => {
+    await onClient(async (c) => {
+      const err = (await runPipelined(c, ['INSERT INTO public.pipeline_probe VALUES (1)'], 'SELECT 1 / 0', []).catch((e) => e)) as PipelineFailure;
+      expect(err.step).toBe(1);
+      expect(await probeCount()).toBe(0);
+    });
+  });
+
+  it('a failing teardown undoes the main statement (one transaction)', async () => {
+    await onClient(async (c) => {
+      const err = (await runPipelined(c, [], 'INSERT INTO public.pipeline_probe VALUES (1)', [], ['SELECT 1 / 0']).catch((e) => e)) as PipelineFailure;
+      expect(err.step).toBe(1);
+      expect(await probeCount()).toBe(0);
+    });
+  });
+
+  it('a failing setup skips the main statement', async () => {
+    await onClient(async (c) => {
+      const err = (await runPipelined(c, ['SET ROLE kplane_no_such_role'], 'INSERT INTO public.pipeline_probe VALUES (1)', []).catch((e) => e)) as PipelineFailure;
+      expect(err.step).toBe(0);
+      expect(await probeCount()).toBe(0);
+      expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    });
+  });
+
+  describe('workspace statements and transactions on a one-connection pool', () => {
+    let one: Pool;
+    beforeAll(() => {
+      one = new Pool({ connectionString: t.db.url, max: 1 });
+    });
+    afterAll(async () => {
+      await one.end();
+    });
+    const roleOfPooledClient = async () => (await one.query<{ u: string }>('SELECT current_user AS u')).rows[0].u;
+
+    it('inWorkspaceStatement runs as the workspace role and hands the client back in the login role, after success and after failure', async () => {
+      const [row] = await inWorkspaceStatement<{ who: string }>(one, schema(), { name: 'probe.who', text: 'SELECT current_user AS who' }, []);
+      expect(row.who).toBe(role());
+      expect(await roleOfPooledClient()).toBe(loginRole);
+      const err = await inWorkspaceStatement(one, schema(), { name: 'probe.fail', text: `SELECT 1 / 0` }, []).catch((e) => e);
+      expect(err).toBeInstanceOf(StoreError);
+      expect(err.message).toMatch(/^probe\.fail: division by zero/);
+      expect(await roleOfPooledClient()).toBe(loginRole);
+    });
+
+    it('a workspace whose role is gone is reported as not provisioned', async () => {
+      const missing = quotedWorkspaceSchema('00000000-0000-4000-8000-00000000dead');
+      const err = await inWorkspaceStatement(one, missing, sql.currentRevision(missing), []).catch((e) => e);
+      expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/does not exist \(not provisioned\)/) });
+      const txErr = await inWorkspaceTx(one, missing, 'read', (tx) => tx.run(sql.currentRevision(missing))).catch((e) => e);
+      expect(txErr).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/does not exist \(not provisioned\)/) });
+      expect(await roleOfPooledClient()).toBe(loginRole);
+    });
+
+    it('inWorkspaceTx opens its transaction with the first statement, as the workspace role, and ends it', async () => {
+      const probe = { name: 'probe', text: `SELECT current_user AS who, current_setting('transaction_isolation') AS iso, current_setting('transaction_read_only') AS ro` };
+      const read = await inWorkspaceTx(one, schema(), 'read', async (tx) => [...(await tx.run(probe)), ...(await tx.run(probe))]);
+      expect(read).toEqual(Array(2).fill({ who: role(), iso: 'repeatable read', ro: 'on' }));
+      const write = await inWorkspaceTx(one, schema(), 'write', (tx) => tx.run(probe));
+      expect(write).toEqual([{ who: role(), iso: 'read committed', ro: 'off' }]);
+      await expect(inWorkspaceTx(one, schema(), 'write', async () => 'no statement')).resolves.toBe('no statement');
+      expect(await roleOfPooledClient()).toBe(loginRole);
+      // Back in autocommit: the read's repeatable-read transaction is over.
+      expect((await one.query(`SELECT current_setting('transaction_isolation') AS iso`)).rows).toEqual([{ iso: 'read committed' }]);
+    });
+  });
+});

@@ -1,0 +1,126 @@
+import * as pg from 'pg';
+import { Connection, PoolClient, Submittable } from 'pg';
+
+/** pg's row decoder and value encoder (exported at runtime by pg, not in its typings). */
+interface RowDecoder {
+  rows: Record<string, unknown>[];
+  rowCount: number | null;
+  addFields(fields: unknown[]): void;
+  parseRow(raw: unknown[]): Record<string, unknown>;
+  addCommandComplete(msg: unknown): void;
+}
+const runtime = pg as unknown as { Result: new () => RowDecoder; utils: { prepareValue(v: unknown): unknown } };
+
+/** A failure of one statement of a pipeline; `step` says which (0-based, `setup` first). */
+export interface PipelineFailure extends Error {
+  step?: number;
+}
+
+export interface PipelinedResult<R> {
+  rows: R[];
+  /** Rows the main statement affected or returned. */
+  rowCount: number;
+}
+
+/**
+ * Runs `setup` (value-free statements), then `text` with `values`, then `teardown`, in one round
+ * trip: the extended-protocol messages of all of them and a single Sync. Until that Sync they
+ * are one implicit transaction, so a failure anywhere skips the rest and rolls back everything,
+ * including a session-level SET in `setup` (SET is undone when its transaction aborts). Rows are
+ * those of `text`. This saves the round trips and separate transactions of issuing them one by
+ * one (a workspace write was three: SET ROLE, the statement, RESET ROLE).
+ */
+export function runPipelined<R extends Record<string, any>>(
+  client: PoolClient,
+  setup: readonly string[],
+  text: string,
+  values: unknown[],
+  teardown: readonly string[] = [],
+): Promise<PipelinedResult<R>> {
+  return new Promise((resolve, reject) => {
+    client.query<PipelinedStatement>(new PipelinedStatement(setup, text, values, teardown, resolve as (r: PipelinedResult<Record<string, unknown>>) => void, reject));
+  });
+}
+
+/** pg calls the handle* methods with the backend's messages while this is the client's active query. */
+class PipelinedStatement implements Submittable {
+  private readonly decoder = new runtime.Result();
+  private completed = 0;
+  private failure: PipelineFailure | undefined;
+
+  constructor(
+    private readonly setup: readonly string[],
+    private readonly text: string,
+    private readonly values: unknown[],
+    private readonly teardown: readonly string[],
+    private readonly done: (result: PipelinedResult<Record<string, unknown>>) => void,
+    private readonly fail: (err: PipelineFailure) => void,
+  ) {}
+
+  submit(connection: Connection): void {
+    // Corked, so the whole pipeline leaves in one write. (pg's typings declare a `more` flag that
+    // its Connection ignores.)
+    connection.stream.cork();
+    try {
+      for (const t of this.setup) this.plain(connection, t);
+      connection.parse({ name: '', text: this.text, types: [] }, false);
+      connection.bind({ values: this.values as string[], valueMapper: runtime.utils.prepareValue }, false);
+      connection.describe({ type: 'P', name: '' }, false);
+      connection.execute({}, false);
+      for (const t of this.teardown) this.plain(connection, t);
+      connection.sync();
+    } finally {
+      connection.stream.uncork();
+    }
+  }
+
+  private plain(connection: Connection, text: string): void {
+    connection.parse({ name: '', text, types: [] }, false);
+    connection.bind({}, false);
+    connection.execute({}, false);
+  }
+
+  handleRowDescription(msg: { fields: unknown[] }): void {
+    this.decoder.addFields(msg.fields);
+  }
+
+  handleDataRow(msg: { fields: unknown[] }): void {
+    if (this.failure) return;
+    try {
+      this.decoder.rows.push(this.decoder.parseRow(msg.fields));
+    } catch (err) {
+      this.failure = err as Error; // reported once the backend is ready again
+    }
+  }
+
+  handleCommandComplete(msg: unknown): void {
+    if (this.completed++ === this.setup.length) this.decoder.addCommandComplete(msg);
+  }
+
+  handleEmptyQuery(): void {
+    this.completed++;
+  }
+
+  handlePortalSuspended(): void {
+    // Only sent for row-limited executes, which this never asks for.
+  }
+
+  handleCopyInResponse(): void {
+    // Not a COPY; nothing to do.
+  }
+
+  handleCopyData(): void {
+    // Not a COPY; nothing to do.
+  }
+
+  /** An ErrorResponse: the backend skips to the Sync; pg has already stopped routing messages here. */
+  handleError(err: PipelineFailure): void {
+    err.step = this.completed;
+    this.fail(err);
+  }
+
+  handleReadyForQuery(): void {
+    if (this.failure) this.fail(this.failure);
+    else this.done({ rows: this.decoder.rows, rowCount: this.decoder.rowCount ?? this.decoder.rows.length });
+  }
+}
