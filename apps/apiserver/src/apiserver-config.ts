@@ -10,6 +10,8 @@ export interface ApiserverConfig {
   watch: { minTimeoutSeconds: number; maxTimeoutSeconds: number };
   rateLimit: { perSecond: number; burst: number };
   maxWatchesPerWorkspace: number;
+  /** Single-object writes of one workspace in PostgreSQL at once (WorkspaceWriteGate). */
+  writesInFlightPerWorkspace: number;
 }
 
 export function loadApiserverConfig(): ApiserverConfig {
@@ -28,5 +30,6 @@ export function loadApiserverConfig(): ApiserverConfig {
     },
     rateLimit: { perSecond: env.KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND, burst: env.KPLANE_WORKSPACE_RATE_LIMIT_BURST },
     maxWatchesPerWorkspace: env.KPLANE_MAX_WATCHES_PER_WORKSPACE,
+    writesInFlightPerWorkspace: env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE,
   });
 }

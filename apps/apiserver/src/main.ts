@@ -3,7 +3,7 @@ import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
 import { ApiRequestCounter, AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
-import { PG_SESSION_OPTIONS, WatchHub } from '@kplane/store';
+import { PG_SESSION_OPTIONS, WatchHub, WorkspaceStore, WorkspaceWriteGate } from '@kplane/store';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
@@ -56,9 +56,13 @@ async function bootstrap(): Promise<void> {
     registry.observe(signal);
     rbac.observe(signal);
   });
+  // One gate per process: a workspace's writes beyond a few in flight wait here, not on its revision
+  // row in PostgreSQL, and one workspace's write storm cannot hold every pooled connection.
+  const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace);
   const handler = createKubeRequestHandler({
     directory: access,
     poolFor: () => shardPool,
+    storeFor: (a) => new WorkspaceStore(shardPool, a.workspaceId, { writeGate }),
     hubFor: () => hub,
     watchLimits: config.watch,
     registry,

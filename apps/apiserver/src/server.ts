@@ -26,6 +26,8 @@ export interface KubeServerDeps {
   directory: Pick<WorkspaceAccessCache, 'resolveToken' | 'resolveWorkspace' | 'onWorkspaceChange'>;
   /** The pool of the shard a workspace lives on. */
   poolFor(shard: string): Pool;
+  /** The object store of a workspace (on its shard's pool, through the process's write gate). */
+  storeFor(access: Pick<WorkspaceAccess, 'shard' | 'workspaceId'>): WorkspaceStore;
   logger: Logger;
   /** The watch hub of the shard a workspace lives on. */
   hubFor(shard: string): WatchHub;
@@ -124,13 +126,12 @@ async function handle(deps: KubeServerDeps, req: IncomingMessage, res: ServerRes
     res.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType });
     return void res.end(await deps.metrics.registry.metrics());
   }
-  const storeFor = (a: WorkspaceAccess) => new WorkspaceStore(deps.poolFor(a.shard), a.workspaceId);
-  const { access, identity } = await authenticate(req, { directory: deps.directory, saTokens: deps.saTokens, storeFor }, workspaceId);
+  const { access, identity } = await authenticate(req, { directory: deps.directory, saTokens: deps.saTokens, storeFor: (a) => deps.storeFor(a) }, workspaceId);
   checkWorkspacePhase(access);
   deps.rateLimiter.take(access.workspaceId);
   const method = req.method ?? 'GET';
   const watch = parseBoolParam(url.searchParams.get('watch') ?? undefined) === true;
-  const store = storeFor(access);
+  const store = deps.storeFor(access);
   const attrs = requestAttributes(path, method, '/' + rest.join('/'), watch);
   ctx.verb = attrs.verb;
   deps.usage?.count(access.workspaceId, attrs.verb);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { emitEvent, WorkspaceAccess } from '@kplane/control';
 import { methodNotAllowed, parseBoolParam } from '@kplane/kube';
-import { finalizeCrd, finalizeNamespace, WorkspaceStore } from '@kplane/store';
+import { finalizeCrd, finalizeNamespace } from '@kplane/store';
 import { deleteCollection, deleteObject, DeletionFollowUp } from '../handlers/delete.handler';
 import { completeForegroundDeletion } from '../handlers/dependents';
 import { notFoundResource } from '../handlers/discovery.handler';
@@ -27,7 +27,7 @@ export async function routeResource(
   path: Extract<KubePath, { kind: 'resource' }>,
 ): Promise<void> {
   const workspaceId = access.workspaceId;
-  const store = new WorkspaceStore(deps.poolFor(access.shard), workspaceId);
+  const store = deps.storeFor(access);
   const builtinGroup = lookupResource(null, path.group, path.version, path.resource);
   const isCrd = builtinGroup && `${builtinGroup.rt.resource}.${builtinGroup.rt.group}` === CRD_STORAGE_KEY;
   // The registry is needed for custom resources and for CRD writes only.

@@ -13,6 +13,7 @@ import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainin
 import { toObjectRow, withRevision } from './write-row.mapper';
 import { checkFieldPaths, checkResource, checkSelectableFields, SelectableField } from '../selectors/selectable-fields';
 import { syncSelectableFieldIndexes, SyncResult } from './selectable-field-indexes';
+import { WorkspaceWriteGate } from './write-gate';
 
 /**
  * Kubernetes object storage of one workspace. Stateless apart from the pool, so it can be created
@@ -23,7 +24,12 @@ export class WorkspaceStore {
   private readonly schema: QuotedSchema;
   private readonly workspaceId: string;
 
-  constructor(private readonly pool: Pool, workspaceId: string) {
+  /** `writeGate` (one per process) bounds this workspace's single-object writes in flight. */
+  constructor(
+    private readonly pool: Pool,
+    workspaceId: string,
+    private readonly opts: { writeGate?: WorkspaceWriteGate } = {},
+  ) {
     this.schema = quotedWorkspaceSchema(workspaceId);
     this.workspaceId = canonicalWorkspaceId(workspaceId);
   }
@@ -86,9 +92,7 @@ export class WorkspaceStore {
     // A refusal is explained from the statement's snapshot; when a concurrent write moved the
     // counters after it (so the snapshot explains nothing), the state is read again by retrying.
     for (let attempt = 0; ; attempt++) {
-      const [r] = await inWorkspaceStatement<{ rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; taken: boolean }>(
-        this.pool, this.schema, sql.createObject(this.schema), values,
-      );
+      const [r] = await this.write<{ rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; taken: boolean }>(sql.createObject(this.schema), values);
       if (r.rv && r.body) return r.body;
       // Quota before name, as admission runs before storage in Kubernetes.
       if (maxObjects !== null && Number(r.objects) + 1 > maxObjects) {
@@ -111,7 +115,7 @@ export class WorkspaceStore {
       const row = toObjectRow(resource, object, fields);
       return { ord, ...row, body: withRevision(object, '', row.uid) };
     });
-    const created = await inWorkspaceStatement(this.pool, this.schema, sql.createAbsentObjects(this.schema), [JSON.stringify(rows), this.workspaceId]);
+    const created = await this.write(sql.createAbsentObjects(this.schema), [JSON.stringify(rows), this.workspaceId]);
     return created.length;
   }
 
@@ -119,10 +123,10 @@ export class WorkspaceStore {
     const row = toObjectRow(resource, obj, fields);
     const maxStorage = limitOf(opts.quota?.maxStorageBytes);
     const expected = preconditionRv(opts.expectedResourceVersion);
-    const [r] = await inWorkspaceStatement<{
+    const [r] = await this.write<{
       uid: string | null; current_rv: string | null; current_body: KubeObject | null; rv_ok: boolean | null; same: boolean | null;
       growth: string | null; storage_bytes: string | null; rv: string | null; body: KubeObject | null;
-    }>(this.pool, this.schema, sql.updateObjectStatement(this.schema), [
+    }>(sql.updateObjectStatement(this.schema), [
       row.resource, row.namespace, row.name, expected,
       JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(obj),
       maxStorage, this.workspaceId,
@@ -140,8 +144,8 @@ export class WorkspaceStore {
   async delete(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {
     const key = { namespace, name };
     const expectedRv = preconditionRv(opts.expectedResourceVersion);
-    const [r] = await inWorkspaceStatement<{ uid: string | null; current_rv: string | null; rv_ok: boolean | null; uid_ok: boolean | null; rv: string | null; body: KubeObject | null }>(
-      this.pool, this.schema, sql.deleteObjectStatement(this.schema), [resource, namespace, name, expectedRv, opts.expectedUid ?? null, this.workspaceId],
+    const [r] = await this.write<{ uid: string | null; current_rv: string | null; rv_ok: boolean | null; uid_ok: boolean | null; rv: string | null; body: KubeObject | null }>(
+      sql.deleteObjectStatement(this.schema), [resource, namespace, name, expectedRv, opts.expectedUid ?? null, this.workspaceId],
     );
     if (r.rv && r.body) return r.body;
     if (!r.uid) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(key)} not found`);
@@ -284,6 +288,12 @@ export class WorkspaceStore {
 
   private get bulk(): BulkContext {
     return { pool: this.pool, schema: this.schema, workspaceId: this.workspaceId };
+  }
+
+  /** A single-statement write, through the write gate when there is one. */
+  private write<R extends Record<string, any>>(stmt: sql.Statement, values: unknown[]): Promise<R[]> {
+    const run = () => inWorkspaceStatement<R>(this.pool, this.schema, stmt, values);
+    return this.opts.writeGate ? this.opts.writeGate.run(this.workspaceId, run) : run();
   }
 
   private read<T>(fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
