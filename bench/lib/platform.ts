@@ -8,6 +8,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { startAutovacuumStandIn } from './autovacuum';
 
 /** dist/ (this file is dist/bench/lib/platform.js once built). */
 export const DIST_ROOT = resolve(__dirname, '..', '..');
@@ -81,6 +82,10 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
   const u = new URL(ADMIN_URL);
   u.pathname = `/${databaseName}`;
   const databaseUrl = u.toString();
+  // BENCH_AUTOVACUUM_SECONDS=0 measures the server as it is configured, autovacuum off or not.
+  const autovacuumSeconds = Number(process.env.BENCH_AUTOVACUUM_SECONDS ?? 30);
+  const autovacuum = autovacuumSeconds > 0 ? await startAutovacuumStandIn(databaseUrl, autovacuumSeconds * 1000) : { active: false, stop: async () => undefined };
+  if (autovacuum.active) process.stderr.write(`  PostgreSQL runs with autovacuum off: the bench vacuums and analyses like it every ${autovacuumSeconds} s\n`);
   const [port, apiserverPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'kplane-bench-'));
   const adminToken = 'kpa_bench_' + randomBytes(16).toString('hex');
@@ -105,6 +110,7 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     // scenarios measure the server rather than the limiter (BENCH_WORKSPACE_RATE_LIMIT to keep one).
     KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND: process.env.BENCH_WORKSPACE_RATE_LIMIT ?? '0',
     ...(process.env.KPLANE_WORKER_CONCURRENCY ? { KPLANE_WORKER_CONCURRENCY: process.env.KPLANE_WORKER_CONCURRENCY } : {}),
+    ...(process.env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE ? { KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE: process.env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE } : {}),
     // The warm pool is off by default as in production; KPLANE_SPARE_WORKSPACES=64 measures it.
     ...(process.env.KPLANE_SPARE_WORKSPACES ? { KPLANE_SPARE_WORKSPACES: process.env.KPLANE_SPARE_WORKSPACES, KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS: process.env.KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS ?? '1' } : {}),
     ...extraEnv,
@@ -162,6 +168,7 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
         ),
       );
       rmSync(dataDir, { recursive: true, force: true });
+      await autovacuum.stop();
       if (process.env.PRESERVE === '1') return;
       // Roles are server-wide and outlive the database: drop every workspace schema and role first.
       await withClient(databaseUrl, async (c) => {

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { workspaceSchemaName } from '@kplane/store';
 import { createCrdAndWait } from '../lib/crd';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
-import { MemorySampler, percentiles, table } from '../lib/stats';
+import { cpuMsPer, MemorySampler, percentiles, platformCpuMs, table } from '../lib/stats';
 import { adminPool, envInt, envIntList, postgresBackendPids } from '../lib/util';
 import { kubeRequest, provisionWorkspace } from '../lib/workspace';
 
@@ -113,6 +113,7 @@ interface Phase {
   p95ByWindow: number[];
   objectsStored: number;
   memory: Awaited<ReturnType<MemorySampler['stop']>>;
+  cpuMsPerRequest: Record<string, number>;
 }
 
 export const harikubeChallenge: Scenario = {
@@ -136,6 +137,7 @@ export const harikubeChallenge: Scenario = {
         let errors = 0;
         const errorSamples: string[] = [];
         let iterations = 0;
+        const cpu0 = platformCpuMs(ctx.platform);
         const started = performance.now();
         const deadline = started + durationS * 1000;
         const record = (arr: number[], ms: number, at: number) => {
@@ -179,6 +181,7 @@ export const harikubeChallenge: Scenario = {
         ctx.log(`  ${users} users for ${durationS} s...`);
         await Promise.all(Array.from({ length: users }, (_, u) => vu(u)));
         const elapsedS = (performance.now() - started) / 1000;
+        const cpuMsPerRequest = cpuMsPer(cpu0, platformCpuMs(ctx.platform), all.length);
         const memory = await sampler.stop();
         const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${workspaceSchemaName(ws.id)}".objects WHERE resource LIKE '%.${GROUP}'`);
         const p: Phase = {
@@ -195,6 +198,7 @@ export const harikubeChallenge: Scenario = {
           p95ByWindow: windows.map((w) => percentiles(w ?? []).p95),
           objectsStored: rows[0].n,
           memory,
+          cpuMsPerRequest,
         };
         ctx.log(`  ${users} users: ${p.rps} req/s, p50 ${p.latency.p50} p95 ${p.latency.p95} p99 ${p.latency.p99} ms, ${errors} errors, ${p.objectsStored} objects`);
         phases.push(p);
@@ -203,11 +207,12 @@ export const harikubeChallenge: Scenario = {
       await pool.end();
     }
     const t = table(
-      ['users', 's', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'create p95', 'list p95', 'objects stored', 'apiserver peak RSS MiB', 'PG backends peak RSS (anon) MiB'],
+      ['users', 's', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'create p95', 'list p95', 'objects stored', 'apiserver peak RSS MiB', 'PG backends peak RSS (anon) MiB', 'CPU ms/request apiserver+pg+bench'],
       phases.map((p) => [
         p.users, p.durationS, p.requests, p.rps, p.latency.p50, p.latency.p90, p.latency.p95, p.latency.p99, p.latency.max, p.errors,
         p.create.p95, p.list.p95, p.objectsStored, p.memory.apiserverPeakRssMiB,
         `${p.memory.postgresPeakRssMiB} (${p.memory.postgresPeakAnonMiB}) / ${p.memory.postgresPeakBackends} backends`,
+        [p.cpuMsPerRequest.apiserver, p.cpuMsPerRequest.postgres, p.cpuMsPerRequest.bench].join('+'),
       ]),
     );
     const w = table(['users', `p95 ms per ${windowS} s window`], phases.map((p) => [p.users, p.p95ByWindow.join(', ')]));
