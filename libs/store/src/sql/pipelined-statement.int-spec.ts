@@ -116,6 +116,7 @@ describe('pipelined statements (one round trip, one transaction)', () => {
       const write = await inWorkspaceTx(one, schema(), 'write', (tx) => tx.run(probe));
       expect(write).toEqual([{ who: role(), iso: 'read committed', ro: 'off' }]);
       await expect(inWorkspaceTx(one, schema(), 'write', async () => 'no statement')).resolves.toBe('no statement');
+      await expect(inWorkspaceTx(one, schema(), 'write', async () => Promise.reject(new Error('refused before any statement')))).rejects.toThrow('refused before any statement');
       expect(await roleOfPooledClient()).toBe(loginRole);
       // Back in autocommit: the read's repeatable-read transaction is over.
       expect((await one.query(`SELECT current_setting('transaction_isolation') AS iso`)).rows).toEqual([{ iso: 'read committed' }]);

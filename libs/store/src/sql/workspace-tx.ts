@@ -82,7 +82,7 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
     return value;
   } catch (err) {
     try {
-      await client.query(sql.rollback.text);
+      if (tx.opened) await client.query(sql.rollback.text);
     } catch (rollbackErr) {
       broken = rollbackErr; // the connection is unusable; do not return it to the pool
     }
