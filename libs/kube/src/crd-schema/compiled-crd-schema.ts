@@ -3,6 +3,7 @@ import { InvalidCause } from '../status';
 import { toAjvSchema } from './ajv-schema';
 import { ajvErrorsToCauses } from './field-errors';
 import { sharedAjv } from './k8s-formats';
+import { deepClone } from '../meta/deep-equal';
 import { applyDefaultsInPlace } from './defaults';
 import { PruneResult, pruneInPlace } from './prune';
 import { needsSemanticChecks, semanticCauses } from './semantic-checks';
@@ -24,10 +25,6 @@ export interface CompiledCrdSchema extends CrdSchemaTarget {
   validate(obj: unknown): InvalidCause[];
   prune(obj: JsonObject): PruneResult;
   applyDefaults(obj: JsonObject): JsonObject;
-}
-
-function deepCopy<T>(v: T): T {
-  return structuredClone(v);
 }
 
 class AjvCompiledCrdSchema implements CompiledCrdSchema {
@@ -64,7 +61,7 @@ class AjvCompiledCrdSchema implements CompiledCrdSchema {
   }
 
   prune(obj: JsonObject): PruneResult {
-    const pruned = deepCopy(obj);
+    const pruned = deepClone(obj);
     const unknownFields = pruneInPlace(pruned, this.schema);
     return { pruned, unknownFields };
   }
@@ -72,7 +69,7 @@ class AjvCompiledCrdSchema implements CompiledCrdSchema {
   applyDefaults(obj: JsonObject): JsonObject {
     // Reads default every object; a schema without defaults needs neither the copy nor the walk.
     if (!this.hasDefaults) return obj;
-    return applyDefaultsInPlace(deepCopy(obj), this.schema);
+    return applyDefaultsInPlace(deepClone(obj), this.schema);
   }
 }
 

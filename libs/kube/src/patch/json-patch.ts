@@ -1,5 +1,6 @@
 import { applyOperation, getValueByPointer, JsonPatchError, Operation } from 'fast-json-patch';
 import { badRequest, requestEntityTooLarge, unprocessable } from '../status';
+import { deepClone } from '../meta/deep-equal';
 
 // JSON patch, RFC 6902 (kubernetes-api.md §9 X2): malformed is 400, an
 // operation that does not apply is 422, and very long patches are refused.
@@ -54,7 +55,7 @@ export const MAX_JSON_PATCH_GROWTH_BYTES = 3 * 1024 * 1024;
 export function applyJsonPatch<T = Record<string, unknown>>(target: unknown, ops: unknown): T {
   const operations = checkShape(ops);
   try {
-    let doc = structuredClone(target);
+    let doc = deepClone(target);
     let grown = 0;
     for (const op of operations) {
       if (op.op === 'copy') {

@@ -1,4 +1,5 @@
 import { badRequest } from '../status';
+import { deepClone } from '../meta/deep-equal';
 
 // JSON merge patch, RFC 7386 (kubernetes-api.md §9 X1).
 
@@ -21,5 +22,5 @@ function merge(target: unknown, patch: unknown): unknown {
 /** Applies `patch` to a copy of `target`; a patch that is not a JSON object is a 400. */
 export function applyMergePatch<T = Record<string, unknown>>(target: unknown, patch: unknown): T {
   if (!isPlainObject(patch)) throw badRequest('the merge patch must be a JSON object');
-  return merge(structuredClone(target), patch) as T;
+  return merge(deepClone(target), patch) as T;
 }

@@ -1,5 +1,6 @@
 import { BUILTIN_RESOURCES, ResourceType } from '../resources';
 import { badRequest, unsupportedMediaType } from '../status';
+import { deepClone } from '../meta/deep-equal';
 import { isPlainObject } from './merge-patch';
 import { ListStrategy, listStrategiesFor } from './strategic-merge-keys';
 
@@ -133,7 +134,7 @@ function isBuiltin(rt: ResourceType): boolean {
 export function applyStrategicMergePatch<T = Record<string, unknown>>(target: unknown, patch: unknown, rt: ResourceType): T {
   if (!isBuiltin(rt)) throw unsupportedMediaType(PATCH_TYPES_FOR_CUSTOM_RESOURCES);
   if (!isPlainObject(patch)) throw badRequest('the strategic merge patch must be a JSON object');
-  const merged = new StrategicMerger(listStrategiesFor(rt)).mergeMap(isPlainObject(target) ? structuredClone(target) : {}, patch, '');
+  const merged = new StrategicMerger(listStrategiesFor(rt)).mergeMap(isPlainObject(target) ? deepClone(target) : {}, patch, '');
   if (merged === DELETE) throw badRequest('$patch: delete is not allowed on the whole object');
   return merged as T;
 }
