@@ -16,9 +16,10 @@ import { syncSelectableFieldIndexes, SyncResult } from './selectable-field-index
 import { WorkspaceWriteGate } from './write-gate';
 
 /**
- * Kubernetes object storage of one workspace. Stateless apart from the pool, so it can be created
- * per request. Every call is one transaction under the workspace role; every write takes the next
- * revision, writes the object and a change row, and NOTIFYs `<workspaceId>:<rv>`.
+ * Kubernetes object storage of one workspace. Stateless apart from the pool (and the process-wide
+ * write gate, if given), so it can be created per request. Every call is one transaction under the
+ * workspace role; every write takes the next revision, writes the object and a change row, and
+ * NOTIFYs `<workspaceId>:<rv>`.
  */
 export class WorkspaceStore {
   private readonly schema: QuotedSchema;
