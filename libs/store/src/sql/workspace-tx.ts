@@ -8,14 +8,15 @@ import { PipelinedResult, PipelineFailure, runPipelined } from './pipelined-stat
 
 /**
  * A client inside a workspace transaction; `run` translates pg errors and names them. The
- * transaction is opened by the first statement, in the same round trip (see `opening`).
+ * transaction is opened by the first statement, in the same round trip (see `opening`), so the
+ * client is not handed out: a statement sent on it directly would run outside the transaction.
  */
 export class WorkspaceTx {
   private rollbackRequested = false;
   /** BEGIN and SET LOCAL ROLE, sent ahead of the first statement; null once sent. */
   private opening: readonly string[] | null;
 
-  constructor(readonly client: PoolClient, readonly schema: QuotedSchema, mode: TxMode) {
+  constructor(private readonly client: PoolClient, readonly schema: QuotedSchema, mode: TxMode) {
     this.opening = [(mode === 'read' ? sql.beginReadSnapshot : sql.begin).text, sql.setLocalRole(schema).text];
   }
 
