@@ -36,7 +36,7 @@ export class WorkspaceStore {
   }
 
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | null> {
-    const rows = await inWorkspaceStatement<{ body: KubeObject }>(this.pool, this.schema, sql.getObject(this.schema), [resource, namespace, name]);
+    const rows = await inWorkspaceStatement<{ body: KubeObject }>(this.pool, this.schema, sql.getObject, [resource, namespace, name]);
     return rows[0]?.body ?? null;
   }
 
@@ -93,7 +93,7 @@ export class WorkspaceStore {
     // A refusal is explained from the statement's snapshot; when a concurrent write moved the
     // counters after it (so the snapshot explains nothing), the state is read again by retrying.
     for (let attempt = 0; ; attempt++) {
-      const [r] = await this.write<{ rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; taken: boolean }>(sql.createObject(this.schema), values);
+      const [r] = await this.write<{ rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; taken: boolean }>(sql.createObject, values);
       if (r.rv && r.body) return r.body;
       // Quota before name, as admission runs before storage in Kubernetes.
       if (maxObjects !== null && Number(r.objects) + 1 > maxObjects) {
@@ -127,7 +127,7 @@ export class WorkspaceStore {
     const [r] = await this.write<{
       uid: string | null; current_rv: string | null; current_body: KubeObject | null; rv_ok: boolean | null; same: boolean | null;
       growth: string | null; storage_bytes: string | null; rv: string | null; body: KubeObject | null;
-    }>(sql.updateObjectStatement(this.schema), [
+    }>(sql.updateObjectStatement, [
       row.resource, row.namespace, row.name, expected,
       JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(obj),
       maxStorage, this.workspaceId,
@@ -146,7 +146,7 @@ export class WorkspaceStore {
     const key = { namespace, name };
     const expectedRv = preconditionRv(opts.expectedResourceVersion);
     const [r] = await this.write<{ uid: string | null; current_rv: string | null; rv_ok: boolean | null; uid_ok: boolean | null; rv: string | null; body: KubeObject | null }>(
-      sql.deleteObjectStatement(this.schema), [resource, namespace, name, expectedRv, opts.expectedUid ?? null, this.workspaceId],
+      sql.deleteObjectStatement, [resource, namespace, name, expectedRv, opts.expectedUid ?? null, this.workspaceId],
     );
     if (r.rv && r.body) return r.body;
     if (!r.uid) throw new StoreError('STORE_NOT_FOUND', `${resource} ${qualified(key)} not found`);

@@ -80,6 +80,62 @@ describe('pipelined statements (one round trip, one transaction)', () => {
     });
   });
 
+  describe('prepared statements (preparedAs)', () => {
+    const preparedOnServer = async (c: PoolClient) => (await c.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name')).rows.map((r) => r.name);
+
+    it('are parsed once per connection and bound with new values after', async () => {
+      await onClient(async (c) => {
+        const text = 'SELECT $1::int * 2 AS n';
+        expect((await runPipelined(c, [], text, [2], [], 'probe.double')).rows).toEqual([{ n: 4 }]);
+        expect((await runPipelined(c, [], text, [5], [], 'probe.double')).rows).toEqual([{ n: 10 }]);
+        expect(await preparedOnServer(c)).toEqual(['probe.double']);
+      });
+    });
+
+    it('a failure at the statement or at a setup before it leaves the next call working', async () => {
+      await onClient(async (c) => {
+        const text = 'SELECT 10 / $1::int AS n';
+        // Fails at execution (after it was parsed), then at a setup step (the statement untouched).
+        expect(((await runPipelined(c, [], text, [0], [], 'probe.divide').catch((e) => e)) as PipelineFailure).step).toBe(0);
+        expect((await runPipelined(c, [], text, [5], [], 'probe.divide')).rows).toEqual([{ n: 2 }]);
+        expect(((await runPipelined(c, ['SELECT 1 / 0'], text, [5], [], 'probe.divide').catch((e) => e)) as PipelineFailure).step).toBe(0);
+        expect((await runPipelined(c, [], text, [2], [], 'probe.divide')).rows).toEqual([{ n: 5 }]);
+        // A statement that fails to parse is not prepared; parsing is tried again next time.
+        const bad = await runPipelined(c, [], 'SELECT FROM nowhere_at_all', [], [], 'probe.bad').catch((e) => e);
+        expect(bad.message).toMatch(/does not exist/);
+        expect(await preparedOnServer(c)).not.toContain('probe.bad');
+      });
+    });
+
+    it('one prepared text reads the tables of whichever workspace it runs in, and no other', async () => {
+      const other = await t.newWorkspace();
+      const mine = await t.newWorkspace();
+      const cm = (name: string, value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { value } });
+      await mine.store.create('configmaps', cm('shared-name', 'mine'));
+      await other.store.create('configmaps', cm('shared-name', 'other'));
+      await other.store.create('configmaps', cm('only-other', 'other'));
+      const one = new Pool({ connectionString: t.db.url, max: 1 });
+      try {
+        const read = async (id: string, name: string) => {
+          const rows = await inWorkspaceStatement<{ body: { data: { value: string } } }>(one, quotedWorkspaceSchema(id), sql.getObject, ['configmaps', 'default', name]);
+          return rows.map((r) => r.body.data.value);
+        };
+        // Alternating on one connection: the plan made for one workspace is never used for the other.
+        for (let i = 0; i < 8; i++) {
+          expect(await read(mine.id, 'shared-name')).toEqual(['mine']);
+          expect(await read(other.id, 'shared-name')).toEqual(['other']);
+          expect(await read(mine.id, 'only-other')).toEqual([]);
+        }
+        const [state] = (await one.query<{ path: string; user: string; prepared: string[] }>(
+          `SELECT current_setting('search_path') AS path, current_user AS user, array(SELECT name FROM pg_prepared_statements) AS prepared`,
+        )).rows;
+        expect(state).toEqual({ path: '"$user", public', user: loginRole, prepared: ['objects.get'] });
+      } finally {
+        await one.end();
+      }
+    });
+  });
+
   describe('workspace statements and transactions on a one-connection pool', () => {
     let one: Pool;
     beforeAll(() => {

@@ -29,6 +29,10 @@ export interface PipelinedResult<R> {
  * including a session-level SET in `setup` (SET is undone when its transaction aborts). Rows are
  * those of `text`. This saves the round trips and separate transactions of issuing them one by
  * one (a workspace write was three: SET ROLE, the statement, RESET ROLE).
+ *
+ * With `preparedAs`, `text` is a server-side prepared statement of that name on the client's
+ * connection: parsed the first time, then only bound and executed, so PostgreSQL keeps its plan
+ * (parse and plan were half of a create's PostgreSQL CPU). The caller keeps one text per name.
  */
 export function runPipelined<R extends Record<string, any>>(
   client: PoolClient,
@@ -36,10 +40,25 @@ export function runPipelined<R extends Record<string, any>>(
   text: string,
   values: unknown[],
   teardown: readonly string[] = [],
+  preparedAs?: string,
 ): Promise<PipelinedResult<R>> {
   return new Promise((resolve, reject) => {
-    client.query<PipelinedStatement>(new PipelinedStatement(setup, text, values, teardown, resolve as (r: PipelinedResult<Record<string, unknown>>) => void, reject));
+    const main = { text, values, preparedAs };
+    client.query<PipelinedStatement>(new PipelinedStatement(setup, main, teardown, resolve as (r: PipelinedResult<Record<string, unknown>>) => void, reject));
   });
+}
+
+/**
+ * Statement names known to be prepared on each connection. A name is recorded once its statement
+ * ran; after a failure at that statement it may or may not exist, so the next use closes it
+ * (closing a missing statement is not an error) and parses it again.
+ */
+const preparedOn = new WeakMap<Connection, Set<string>>();
+
+function preparedNames(connection: Connection): Set<string> {
+  let names = preparedOn.get(connection);
+  if (!names) preparedOn.set(connection, (names = new Set()));
+  return names;
 }
 
 /** pg calls the handle* methods with the backend's messages while this is the client's active query. */
@@ -47,24 +66,34 @@ class PipelinedStatement implements Submittable {
   private readonly decoder = new runtime.Result();
   private completed = 0;
   private failure: PipelineFailure | undefined;
+  /** Where a prepared main statement is recorded once it has run. */
+  private prepared: Set<string> | undefined;
 
   constructor(
     private readonly setup: readonly string[],
-    private readonly text: string,
-    private readonly values: unknown[],
+    private readonly main: { text: string; values: unknown[]; preparedAs?: string },
     private readonly teardown: readonly string[],
     private readonly done: (result: PipelinedResult<Record<string, unknown>>) => void,
     private readonly fail: (err: PipelineFailure) => void,
   ) {}
 
   submit(connection: Connection): void {
+    const { text, values, preparedAs } = this.main;
     // Corked, so the whole pipeline leaves in one write. (pg's typings declare a `more` flag that
     // its Connection ignores.)
     connection.stream.cork();
     try {
       for (const t of this.setup) this.plain(connection, t);
-      connection.parse({ name: '', text: this.text, types: [] }, false);
-      connection.bind({ values: this.values as string[], valueMapper: runtime.utils.prepareValue }, false);
+      if (preparedAs === undefined) {
+        connection.parse({ name: '', text, types: [] }, false);
+      } else {
+        this.prepared = preparedNames(connection);
+        if (!this.prepared.has(preparedAs)) {
+          connection.close({ type: 'S', name: preparedAs }, false);
+          connection.parse({ name: preparedAs, text, types: [] }, false);
+        }
+      }
+      connection.bind({ statement: preparedAs ?? '', values: values as string[], valueMapper: runtime.utils.prepareValue }, false);
       connection.describe({ type: 'P', name: '' }, false);
       connection.execute({}, false);
       for (const t of this.teardown) this.plain(connection, t);
@@ -94,7 +123,9 @@ class PipelinedStatement implements Submittable {
   }
 
   handleCommandComplete(msg: unknown): void {
-    if (this.completed++ === this.setup.length) this.decoder.addCommandComplete(msg);
+    if (this.completed++ !== this.setup.length) return;
+    this.decoder.addCommandComplete(msg);
+    if (this.main.preparedAs !== undefined) this.prepared?.add(this.main.preparedAs);
   }
 
   handleEmptyQuery(): void {
@@ -116,6 +147,8 @@ class PipelinedStatement implements Submittable {
   /** An ErrorResponse: the backend skips to the Sync; pg has already stopped routing messages here. */
   handleError(err: PipelineFailure): void {
     err.step = this.completed;
+    // Failed at the main statement: it may not have been prepared, so it is parsed again next time.
+    if (err.step === this.setup.length && this.main.preparedAs !== undefined) this.prepared?.delete(this.main.preparedAs);
     this.fail(err);
   }
 

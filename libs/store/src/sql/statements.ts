@@ -7,15 +7,29 @@ import { StoreError } from '../store.errors';
  * Values are always positional parameters; the only interpolated identifier is a QuotedSchema,
  * which can only come from quoteWorkspaceSchema (pattern-checked, double-quoted).
  *
- * We do not pass `name` to pg (that would create one server-side prepared statement per
- * workspace schema); the name is ours, for logs and error messages.
+ * The name is ours, for logs and error messages; only statements built by `inWorkspacePath` are
+ * prepared on the server, under it.
  */
 export interface Statement {
   name: string;
   text: string;
+  /**
+   * The text names workspace tables without a schema: it runs with the workspace schema as
+   * search_path (inWorkspaceStatement sets it) and is prepared once per connection under `name`.
+   */
+  inWorkspacePath?: true;
 }
 
 const st = (name: string, text: string): Statement => ({ name, text: text.replace(/\s+/g, ' ').trim() });
+
+/**
+ * A hot workspace statement with one text for every workspace, so each pooled connection parses
+ * and plans it once rather than per call (a prepared statement per workspace schema would cost
+ * each connection ~200 KiB per workspace it ever served). PostgreSQL re-plans it when the
+ * connection moves to another workspace (the search_path a plan was made under is part of it).
+ * The workspace role still confines it: another workspace's tables are not readable.
+ */
+const inWorkspacePath = (name: string, text: string): Statement => ({ ...st(name, text), inWorkspacePath: true });
 
 const SCHEMAS_CACHED = 2000;
 
@@ -47,6 +61,13 @@ export const setRole = perSchema('tx.set_role', (s) => `SET ROLE ${s}`);
 export const resetRole = st('tx.reset_role', 'RESET ROLE');
 /** Everything a workspace transaction does runs as the workspace's role (sent with its first statement). */
 export const setLocalRole = perSchema('tx.set_local_role', (s) => `SET LOCAL ROLE ${s}`);
+/**
+ * The workspace schema as search path, for statements built by `inWorkspacePath` (pg_temp named
+ * last so no temporary table can stand in for a workspace table).
+ */
+export const setSearchPath = perSchema('tx.set_search_path', (s) => `SET search_path TO ${s}, pg_temp`);
+export const setLocalSearchPath = perSchema('tx.set_local_search_path', (s) => `SET LOCAL search_path TO ${s}, pg_temp`);
+export const resetSearchPath = st('tx.reset_search_path', 'RESET search_path');
 
 // ---- provisioning -------------------------------------------------------------------------
 
@@ -121,29 +142,29 @@ export const advanceCompaction = perSchema(
  * Only two creates of the same name racing can leave an unused revision behind (a gap; Kubernetes
  * revisions promise order, not density).
  */
-export const createObject = perSchema(
+export const createObject = inWorkspacePath(
   'objects.create',
-  (s) => `WITH next AS (
-       UPDATE ${s}.meta m SET rv = m.rv + 1
-        WHERE NOT EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3)
+  `WITH next AS (
+       UPDATE meta m SET rv = m.rv + 1
+        WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3)
           AND ($10::bigint IS NULL OR m.objects + 1 <= $10::bigint)
           AND ($11::bigint IS NULL
                OR m.storage_bytes + octet_length(jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb((m.rv + 1)::text))::text) <= $11::bigint)
        RETURNING m.rv),
      ins AS (
-       INSERT INTO ${s}.objects (resource, namespace, name, uid, rv, labels, fields, owners, body)
+       INSERT INTO objects (resource, namespace, name, uid, rv, labels, fields, owners, body)
        SELECT $1, $2, $3, $4::uuid, next.rv, $5::jsonb, $6::jsonb, $7::uuid[],
               jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb(next.rv::text))
          FROM next
        ON CONFLICT (resource, namespace, name) DO NOTHING
        RETURNING rv, body),
      ch AS (
-       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields)
+       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields)
        SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb FROM ins),
      diag AS (
        SELECT m.objects, m.storage_bytes, octet_length(jsonb_set($8::jsonb, '{metadata,resourceVersion}', to_jsonb((m.rv + 1)::text))::text) AS size,
-              EXISTS (SELECT 1 FROM ${s}.objects o WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3) AS taken
-         FROM ${s}.meta m)
+              EXISTS (SELECT 1 FROM objects o WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3) AS taken
+         FROM meta m)
      SELECT ins.rv::text AS rv, ins.body, diag.objects::text AS objects, diag.storage_bytes::text AS storage_bytes,
             diag.size::text AS size, diag.taken,
             CASE WHEN ins.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text || ':' || $1) END AS notified
@@ -158,12 +179,12 @@ export const createObject = perSchema(
  * growth), so a refused or no-op update writes nothing; the returned row says which it was.
  * `same` compares the candidate as it would be stored (stored rv and uid) with the stored body.
  */
-export const updateObjectStatement = perSchema(
+export const updateObjectStatement = inWorkspacePath(
   'objects.update',
-  (s) => `WITH lk AS MATERIALIZED (SELECT m.rv, m.storage_bytes FROM ${s}.meta m FOR UPDATE),
+  `WITH lk AS MATERIALIZED (SELECT m.rv, m.storage_bytes FROM meta m FOR UPDATE),
      cur AS MATERIALIZED (
        SELECT o.uid, o.rv, o.body, o.labels, o.fields, lk.rv AS meta_rv, lk.storage_bytes
-         FROM lk, ${s}.objects o
+         FROM lk, objects o
         WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
           FOR UPDATE OF o),
      chk AS (
@@ -179,14 +200,14 @@ export const updateObjectStatement = perSchema(
        SELECT ok.* FROM ok
         WHERE ok.rv_ok AND NOT ok.same
           AND ($9::bigint IS NULL OR ok.growth <= 0 OR ok.storage_bytes + ok.growth <= $9::bigint)),
-     next AS (UPDATE ${s}.meta m SET rv = m.rv + 1 FROM go RETURNING m.rv),
+     next AS (UPDATE meta m SET rv = m.rv + 1 FROM go RETURNING m.rv),
      upd AS (
-       UPDATE ${s}.objects o SET rv = next.rv, labels = $5::jsonb, fields = $6::jsonb, owners = $7::uuid[], body = go.new_body
+       UPDATE objects o SET rv = next.rv, labels = $5::jsonb, fields = $6::jsonb, owners = $7::uuid[], body = go.new_body
          FROM next, go
         WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
        RETURNING o.rv, o.body),
      ch AS (
-       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
        SELECT upd.rv, 'MODIFIED', $1, $2, $3, go.uid, upd.body, $6::jsonb, go.labels, go.fields FROM upd, go)
      SELECT ok.uid::text AS uid, ok.rv::text AS current_rv, ok.body AS current_body, ok.rv_ok, ok.same,
             ok.growth::text AS growth, ok.storage_bytes::text AS storage_bytes,
@@ -230,21 +251,21 @@ export const createAbsentObjects = perSchema(
  * object). Taken only when the resourceVersion ($4) and uid ($5) preconditions hold; the change
  * row carries the last state with the delete's revision (what a DELETED watch event shows).
  */
-export const deleteObjectStatement = perSchema(
+export const deleteObjectStatement = inWorkspacePath(
   'objects.delete',
-  (s) => `WITH lk AS MATERIALIZED (SELECT m.rv FROM ${s}.meta m FOR UPDATE),
+  `WITH lk AS MATERIALIZED (SELECT m.rv FROM meta m FOR UPDATE),
      cur AS MATERIALIZED (
        SELECT o.uid, o.rv, o.body, o.labels, o.fields
-         FROM lk, ${s}.objects o
+         FROM lk, objects o
         WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
           FOR UPDATE OF o),
      chk AS (
        SELECT cur.*, ($4::text IS NULL OR cur.rv::text = $4::text) AS rv_ok, ($5::text IS NULL OR cur.uid::text = lower($5::text)) AS uid_ok
          FROM cur),
      go AS (SELECT chk.* FROM chk WHERE chk.rv_ok AND chk.uid_ok),
-     next AS (UPDATE ${s}.meta m SET rv = m.rv + 1 FROM go RETURNING m.rv),
+     next AS (UPDATE meta m SET rv = m.rv + 1 FROM go RETURNING m.rv),
      del AS (
-       DELETE FROM ${s}.objects o USING next, go
+       DELETE FROM objects o USING next, go
         WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
        RETURNING o.uid),
      out AS (
@@ -252,13 +273,13 @@ export const deleteObjectStatement = perSchema(
               jsonb_set(jsonb_set(go.body, '{metadata,resourceVersion}', to_jsonb(next.rv::text)), '{metadata,uid}', to_jsonb(go.uid::text)) AS body
          FROM next, go, del),
      ch AS (
-       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
        SELECT out.rv, 'DELETED', $1, $2, $3, out.uid, out.body, out.fields, out.labels, out.fields FROM out)
      SELECT chk.uid::text AS uid, chk.rv::text AS current_rv, chk.rv_ok, chk.uid_ok, out.rv::text AS rv, out.body,
             CASE WHEN out.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $6::text || ':' || out.rv::text || ':' || $1) END AS notified
        FROM (SELECT 1) one LEFT JOIN chk ON true LEFT JOIN out ON true`,
 );
-export const getObject = perSchema('objects.get', (s) => `SELECT body FROM ${s}.objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
+export const getObject = inWorkspacePath('objects.get', `SELECT body FROM objects WHERE resource = $1 AND namespace = $2 AND name = $3`);
 export const countObjects = perSchema('objects.count', (s) => `SELECT count(*)::int AS n FROM ${s}.objects`);
 /** The usage counters kept by the objects triggers (workspace-ddl.ts v4). */
 export const usageCounters = perSchema('meta.usage', (s) => `SELECT objects::text AS objects, storage_bytes::text AS storage_bytes FROM ${s}.meta`);

@@ -17,7 +17,7 @@ export class WorkspaceTx {
   private opening: readonly string[] | null;
 
   constructor(private readonly client: PoolClient, readonly schema: QuotedSchema, mode: TxMode) {
-    this.opening = [(mode === 'read' ? sql.beginReadSnapshot : sql.begin).text, sql.setLocalRole(schema).text];
+    this.opening = [(mode === 'read' ? sql.beginReadSnapshot : sql.begin).text, sql.setLocalRole(schema).text, sql.setLocalSearchPath(schema).text];
   }
 
   async run<R extends Record<string, any> = Record<string, any>>(stmt: Statement, values: unknown[] = []): Promise<R[]> {
@@ -47,7 +47,7 @@ export class WorkspaceTx {
     const opening = this.opening ?? [];
     this.opening = null;
     try {
-      return await runPipelined<R>(this.client, opening, stmt.text, values);
+      return await runPipelined<R>(this.client, opening, stmt.text, values, [], preparedName(stmt));
     } catch (err) {
       if ((err as PipelineFailure).step! < opening.length) throw roleError(err, this.schema, 'tx.begin_as_role');
       throw toStoreError(err, stmt.name);
@@ -94,8 +94,8 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
 }
 
 /**
- * One statement in its own implicit transaction under the workspace role: SET ROLE, the statement
- * and RESET ROLE in one round trip (runPipelined). For writes whose whole effect is one statement
+ * One statement in its own implicit transaction under the workspace role and search path: SET ROLE,
+ * SET search_path, the statement and their RESETs in one round trip (runPipelined). For writes whose whole effect is one statement
  * (create, update, delete): the revision lock they take is then held only while PostgreSQL
  * executes and commits it, never across a round trip to us; and for one-snapshot reads on a hot
  * path (the watch hub's change-log reads). A failure anywhere aborts that transaction, which also
@@ -105,7 +105,8 @@ export async function inWorkspaceStatement<R extends Record<string, any>>(pool: 
   const client = await connect(pool);
   const setRole = sql.setRole(schema);
   try {
-    const { rows } = await runPipelined<R>(client, [setRole.text], stmt.text, values, [sql.resetRole.text]);
+    const setup = [setRole.text, sql.setSearchPath(schema).text];
+    const { rows } = await runPipelined<R>(client, setup, stmt.text, values, [sql.resetSearchPath.text, sql.resetRole.text], preparedName(stmt));
     client.release();
     return rows;
   } catch (err) {
@@ -115,6 +116,11 @@ export async function inWorkspaceStatement<R extends Record<string, any>>(pool: 
     if ((err as PipelineFailure).step === 0) throw roleError(err, schema, setRole.name);
     throw toStoreError(err, stmt.name);
   }
+}
+
+/** Statements with one text for every workspace are prepared on each connection under their name. */
+function preparedName(stmt: Statement): string | undefined {
+  return stmt.inWorkspacePath ? stmt.name : undefined;
 }
 
 async function connect(pool: Pool): Promise<PoolClient> {
