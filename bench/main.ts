@@ -32,6 +32,7 @@ async function main(): Promise<number> {
       log(`== ${s.name}: ${s.description}`);
       const startedAt = new Date();
       try {
+        await platform.settle();
         const r = await s.run({ platform, log });
         const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
         // A profiled run (BENCH_CPU_PROF set) is slower, a run with a warm pool measures another

@@ -27,6 +27,8 @@ export interface BenchPlatform {
   /** Process id of an app (for /proc/<pid>/status). */
   pid(app: 'api' | 'apiserver' | 'worker'): number;
   logs(): string;
+  /** Brings the database to a settled state before a scenario (autovacuum's due work, a checkpoint). */
+  settle(): Promise<void>;
   /** Stops the apps, drops workspace schemas and roles, then the database (idempotent). */
   stop(): Promise<void>;
 }
@@ -84,7 +86,7 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
   const databaseUrl = u.toString();
   // BENCH_AUTOVACUUM_SECONDS=0 measures the server as it is configured, autovacuum off or not.
   const autovacuumSeconds = Number(process.env.BENCH_AUTOVACUUM_SECONDS ?? 30);
-  const autovacuum = autovacuumSeconds > 0 ? await startAutovacuumStandIn(databaseUrl, autovacuumSeconds * 1000) : { active: false, stop: async () => undefined };
+  const autovacuum = await startAutovacuumStandIn(databaseUrl, autovacuumSeconds * 1000, autovacuumSeconds > 0);
   if (autovacuum.active) process.stderr.write(`  PostgreSQL runs with autovacuum off: the bench vacuums and analyses like it every ${autovacuumSeconds} s\n`);
   const [port, apiserverPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'kplane-bench-'));
@@ -153,6 +155,7 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
       return p;
     },
     logs: () => output,
+    settle: () => autovacuum.settle(),
     async stop() {
       if (stopped) return;
       stopped = true;

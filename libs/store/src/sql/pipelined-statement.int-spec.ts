@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { quotedWorkspaceSchema } from '../schemas/workspace-schema-name';
 import { StoreError } from '../store.errors';
@@ -110,7 +111,7 @@ describe('pipelined statements (one round trip, one transaction)', () => {
     it('one prepared text reads the tables of whichever workspace it runs in, and no other', async () => {
       const other = await t.newWorkspace();
       const mine = await t.newWorkspace();
-      const cm = (name: string, value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { value } });
+      const cm = (name: string, value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', uid: randomUUID() }, data: { value } });
       await mine.store.create('configmaps', cm('shared-name', 'mine'));
       await other.store.create('configmaps', cm('shared-name', 'other'));
       await other.store.create('configmaps', cm('only-other', 'other'));
