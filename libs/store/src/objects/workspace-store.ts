@@ -44,27 +44,23 @@ export class WorkspaceStore {
     checkFieldPaths(opts.fieldPaths);
     const token = opts.continue ? decodeContinue(opts.continue) : undefined;
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
-    if (limit === undefined && !token) {
-      // One statement is one snapshot, and its rows carry the revision: an unpaged list that finds
-      // anything needs no transaction. An empty one reads the revision in a snapshot of its own below.
-      const q = buildListQuery(this.schema, resource, opts);
+    const counted = limit !== undefined && remainingCountable(opts);
+    if (!token && !counted) {
+      // One statement is one snapshot, and its rows carry the revision: a first page that finds
+      // anything needs no transaction unless it also counts what is left (pages without selectors).
+      // An empty one reads the revision in a snapshot of its own below.
+      const q = buildListQuery(this.schema, resource, opts, { limit });
       const rows = await inWorkspaceStatement<{ body: KubeObject; list_rv: string }>(this.pool, this.schema, q.statement, q.values);
-      if (rows.length > 0) return { items: rows.map((r) => r.body), resourceVersion: rows[0].list_rv };
+      if (rows.length > 0) return toPage(rows.map((r) => r.body), limit, rows[0].list_rv).result;
     }
     return this.read(async (tx) => {
       const q = buildListQuery(this.schema, resource, opts, { after: token && { ns: token.ns, name: token.name }, limit });
       const rows = await tx.run<{ body: KubeObject; list_rv: string }>(q.statement, q.values);
-      const items = rows.map((r) => r.body);
       // An empty page has no row to carry the revision; read it in the same snapshot.
       const current = rows[0]?.list_rv ?? (await tx.run<{ rv: string }>(sql.currentRevision(this.schema)))[0].rv;
       // Later pages serve the current state but report the first page's revision (Kubernetes L3).
-      const resourceVersion = token?.rv ?? current;
-      if (limit === undefined || items.length <= limit) return { items, resourceVersion };
-      items.length = limit;
-      const last = items[limit - 1].metadata;
-      const after = { ns: last.namespace ?? '', name: last.name };
-      const result: ListResult = { items, resourceVersion, continue: encodeContinue({ rv: resourceVersion, ...after }) };
-      if (remainingCountable(opts)) {
+      const { result, after } = toPage(rows.map((r) => r.body), limit, token?.rv ?? current);
+      if (after && counted) {
         // Same snapshot as the page; unset (not wrong) when the capped count hit the cap.
         const c = buildRemainingCountQuery(this.schema, resource, opts, after);
         const [{ n }] = await tx.run<{ n: number }>(c.statement, c.values);
@@ -332,4 +328,16 @@ function checkPrecondition(resource: string, k: { namespace: string; name: strin
       `${resource} ${qualified(k)}: the object has been modified; resourceVersion ${expected} is stale (current ${cur.rv})`,
     );
   }
+}
+
+/**
+ * A page from up to `limit + 1` rows: the extra row only says that more follow, and the continue
+ * token resumes after the page's last key, at the list's revision.
+ */
+function toPage(items: KubeObject[], limit: number | undefined, resourceVersion: string): { result: ListResult; after?: { ns: string; name: string } } {
+  if (limit === undefined || items.length <= limit) return { result: { items, resourceVersion } };
+  items.length = limit;
+  const last = items[limit - 1].metadata;
+  const after = { ns: last.namespace ?? '', name: last.name };
+  return { result: { items, resourceVersion, continue: encodeContinue({ rv: resourceVersion, ...after }) }, after };
 }
