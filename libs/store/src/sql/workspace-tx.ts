@@ -95,11 +95,12 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
 
 /**
  * One statement in its own implicit transaction under the workspace role and search path: SET ROLE,
- * SET search_path, the statement and their RESETs in one round trip (runPipelined). For writes whose whole effect is one statement
- * (create, update, delete): the revision lock they take is then held only while PostgreSQL
- * executes and commits it, never across a round trip to us; and for one-snapshot reads on a hot
- * path (the watch hub's change-log reads). A failure anywhere aborts that transaction, which also
- * undoes the SET ROLE, so the client goes back to the pool in its login role either way.
+ * SET search_path, the statement and their RESETs in one round trip (runPipelined). For writes whose
+ * whole effect is one statement (create, update, delete): the revision lock they take is then held
+ * only while PostgreSQL executes and commits it, never across a round trip to us; and for
+ * one-snapshot reads on a hot path (gets, first list pages, the watch hub's change-log reads). A
+ * failure anywhere aborts that transaction, which also undoes the SETs, so the client goes back to
+ * the pool in its login role and default search path either way.
  */
 export async function inWorkspaceStatement<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, stmt: Statement, values: unknown[]): Promise<R[]> {
   const client = await connect(pool);
