@@ -81,16 +81,20 @@ export class WorkspaceStore {
     const row = toObjectRow(resource, obj, fields);
     const maxObjects = limitOf(opts.quota?.maxObjects);
     const maxStorage = limitOf(opts.quota?.maxStorageBytes);
+    const body = JSON.stringify(withRevision(obj, '', row.uid));
     const values = [
       row.resource, row.namespace, row.name, row.uid,
-      JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, JSON.stringify(withRevision(obj, '', row.uid)),
+      JSON.stringify(row.labels), JSON.stringify(row.fields), row.owners, body,
       this.workspaceId, maxObjects, maxStorage,
     ];
-    // A refusal is explained from the statement's snapshot; when a concurrent write moved the
-    // counters after it (so the snapshot explains nothing), the state is read again by retrying.
+    // A refusal is explained from the state read right after it; when a concurrent write changed
+    // that state meanwhile (so it explains nothing), the create is tried again.
     for (let attempt = 0; ; attempt++) {
-      const [r] = await this.write<{ rv: string | null; body: KubeObject | null; objects: string; storage_bytes: string; size: string; taken: boolean }>(sql.createObject, values);
-      if (r.rv && r.body) return r.body;
+      const [created] = await this.write<{ body: KubeObject }>(sql.createObject, values);
+      if (created) return created.body;
+      const [r] = await inWorkspaceStatement<{ objects: string; storage_bytes: string; size: string; taken: boolean }>(
+        this.pool, this.schema, sql.createRefusal, [row.resource, row.namespace, row.name, body],
+      );
       // Quota before name, as admission runs before storage in Kubernetes.
       if (maxObjects !== null && Number(r.objects) + 1 > maxObjects) {
         throw quotaExceeded(resource, row, { limit: 'objects', requested: 1, used: Number(r.objects), limited: maxObjects });
