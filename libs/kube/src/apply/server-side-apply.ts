@@ -1,4 +1,5 @@
 import { deepClone, deepEqual } from '../meta/deep-equal';
+import { setOwn } from '../meta/own-property';
 import type { ListStrategy } from '../patch/strategic-merge-keys';
 import type { ResourceType } from '../resources';
 import { badRequest, KubeStatusError } from '../status';
@@ -70,7 +71,7 @@ function stripNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripNulls);
   if (!isObj(v)) return v;
   const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = stripNulls(x);
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) setOwn(out, k, stripNulls(x));
   return out;
 }
 
@@ -80,7 +81,7 @@ function scopeIntent(intent: Obj, rt: ApplyServerSideInput['rt'], subresource: s
   const meta: Obj = isObj(out.metadata) ? out.metadata : {};
   const keepMeta: Obj = {};
   for (const [k, v] of Object.entries(meta)) {
-    if (k === 'name' || k === 'namespace' || !UNTRACKED_METADATA.includes(k)) keepMeta[k] = v;
+    if (k === 'name' || k === 'namespace' || !UNTRACKED_METADATA.includes(k)) setOwn(keepMeta, k, v);
   }
   if (subresource === 'status') {
     const s: Obj = { metadata: { ...(keepMeta.name !== undefined ? { name: keepMeta.name } : {}), ...(keepMeta.namespace !== undefined ? { namespace: keepMeta.namespace } : {}) } };
@@ -96,7 +97,7 @@ function scopeIntent(intent: Obj, rt: ApplyServerSideInput['rt'], subresource: s
 export function mergeIntent(live: unknown, intent: unknown, lists: Record<string, ListStrategy>, dotted = ''): unknown {
   if (isObj(intent) && isObj(live)) {
     const out = deepClone(live);
-    for (const [k, v] of Object.entries(intent)) out[k] = mergeIntent(live[k], v, lists, dotted ? `${dotted}.${k}` : k);
+    for (const [k, v] of Object.entries(intent)) setOwn(out, k, mergeIntent(live[k], v, lists, dotted ? `${dotted}.${k}` : k));
     return out;
   }
   if (Array.isArray(intent) && Array.isArray(live)) {

@@ -35,6 +35,16 @@ describe('deepClone', () => {
     expect(deepClone(odd)).toEqual({ list: [null, null, null, 1], nums: [null, null, null, 0, 2.5], when: '2026-11-24T00:00:00.000Z', nested: { replaced: true } });
   });
 
+  it('copies a "__proto__" key as an own property, as JSON.parse makes it, never as the prototype', () => {
+    const parsed = JSON.parse('{"metadata":{"__proto__":{"name":"injected"},"labels":{"__proto__":"x"}}}');
+    const copy = deepClone(parsed);
+    expect(copy).toEqual(viaJson(parsed));
+    expect(Object.getPrototypeOf(copy.metadata)).toBe(Object.prototype);
+    expect(copy.metadata.name).toBeUndefined();
+    expect(Object.keys(copy.metadata.labels)).toEqual(['__proto__']);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(parsed));
+  });
+
   it('keeps undefined as undefined at the top (as before)', () => {
     expect(deepClone(undefined)).toBeUndefined();
   });

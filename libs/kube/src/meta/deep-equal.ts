@@ -1,3 +1,5 @@
+import { setOwn } from './own-property';
+
 /** Structural equality of JSON values (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -36,7 +38,7 @@ function cloneJson(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
-    if (!dropsInJson(x)) out[k] = cloneJson(x);
+    if (!dropsInJson(x)) setOwn(out, k, cloneJson(x));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { badRequest } from '../status';
 import { deepClone } from '../meta/deep-equal';
+import { setOwn } from '../meta/own-property';
 
 // JSON merge patch, RFC 7386 (kubernetes-api.md §9 X1).
 
@@ -14,7 +15,7 @@ function merge(target: unknown, patch: unknown): unknown {
   const out: Obj = isPlainObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = merge(out[k], v);
+    else setOwn(out, k, merge(out[k], v));
   }
   return out;
 }

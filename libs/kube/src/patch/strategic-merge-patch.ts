@@ -3,6 +3,7 @@ import { badRequest, unsupportedMediaType } from '../status';
 import { deepClone } from '../meta/deep-equal';
 import { isPlainObject } from './merge-patch';
 import { ListStrategy, listStrategiesFor } from './strategic-merge-keys';
+import { setOwn } from '../meta/own-property';
 
 // Strategic merge patch for built-in kinds (kubernetes-api.md §9 X3): maps
 // merge, null deletes, keyed lists merge item by item, other lists are
@@ -26,7 +27,7 @@ function clean(v: unknown): unknown {
   if (Array.isArray(v)) return v.filter((e) => !(isPlainObject(e) && e.$patch === 'delete')).map(clean);
   if (!isPlainObject(v)) return v;
   const out: Obj = {};
-  for (const [k, e] of Object.entries(v)) if (!isDirective(k) && e !== null) out[k] = clean(e);
+  for (const [k, e] of Object.entries(v)) if (!isDirective(k) && e !== null) setOwn(out, k, clean(e));
   return out;
 }
 
@@ -48,11 +49,11 @@ class StrategicMerger {
       } else if (isPlainObject(pv)) {
         const merged = this.mergeMap(isPlainObject(out[k]) ? (out[k] as Obj) : {}, pv, childPath);
         if (merged === DELETE) delete out[k];
-        else out[k] = merged;
+        else setOwn(out, k, merged);
       } else if (Array.isArray(pv)) {
-        out[k] = this.mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : [], pv, childPath);
+        setOwn(out, k, this.mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : [], pv, childPath));
       } else {
-        out[k] = pv;
+        setOwn(out, k, pv);
       }
     }
 
