@@ -62,6 +62,12 @@ describe('"__proto__" keys are plain data on every write path', () => {
       expect(await data(name)).toEqual(json(`{"__proto__":"${value}","k":"1"}`));
     }
 
+    const secret = await kubeRequest(ws, 'POST', '/api/v1/namespaces/default/secrets', {
+      rawBody: '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"proto"},"stringData":{"__proto__":"s"}}',
+    });
+    expect(secret.status).toBe(201);
+    expect(secret.body.data).toEqual(json(`{"__proto__":"${Buffer.from('s').toString('base64')}"}`));
+
     const current = await kubeRequest(ws, 'GET', `${base}/proto`);
     const replaced = await kubeRequest(ws, 'PUT', `${base}/proto`, {
       rawBody: current.text.replace('"__proto__":"c"', '"__proto__":"f"'),

@@ -4,6 +4,7 @@ import { badRequest, conflict } from '../status';
 import { deepClone, deepEqual } from './deep-equal';
 import { generateName } from './names';
 import { formatTime } from './time-and-params';
+import { setOwn } from './own-property';
 
 // Server-owned metadata on create and update (kubernetes-api.md §5 C2, C5,
 // C11, C12; §12 N1), i.e. what the apiserver's rest strategies do before
@@ -67,7 +68,7 @@ function foldStringData(obj: Obj): void {
   const data: Obj = isObj(obj.data) ? obj.data : {};
   for (const [k, v] of Object.entries(obj.stringData)) {
     if (typeof v !== 'string') throw badRequest(`stringData[${k}] must be a string`);
-    data[k] = Buffer.from(v, 'utf8').toString('base64');
+    setOwn(data, k, Buffer.from(v, 'utf8').toString('base64'));
   }
   obj.data = data;
   delete obj.stringData;
