@@ -66,7 +66,7 @@ class PipelinedStatement implements Submittable {
   private readonly decoder = new runtime.Result();
   private completed = 0;
   private failure: PipelineFailure | undefined;
-  /** Where a prepared main statement is recorded once it has run. */
+  /** The connection's prepared names, when the main statement is a prepared one. */
   private prepared: Set<string> | undefined;
 
   constructor(
@@ -125,7 +125,7 @@ class PipelinedStatement implements Submittable {
   handleCommandComplete(msg: unknown): void {
     if (this.completed++ !== this.setup.length) return;
     this.decoder.addCommandComplete(msg);
-    if (this.main.preparedAs !== undefined) this.prepared?.add(this.main.preparedAs);
+    this.prepared?.add(this.main.preparedAs!);
   }
 
   handleEmptyQuery(): void {
@@ -148,7 +148,7 @@ class PipelinedStatement implements Submittable {
   handleError(err: PipelineFailure): void {
     err.step = this.completed;
     // Failed at the main statement: it may not have been prepared, so it is parsed again next time.
-    if (err.step === this.setup.length && this.main.preparedAs !== undefined) this.prepared?.delete(this.main.preparedAs);
+    if (err.step === this.setup.length) this.prepared?.delete(this.main.preparedAs!);
     this.fail(err);
   }
 

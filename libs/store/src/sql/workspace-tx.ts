@@ -13,7 +13,7 @@ import { PipelinedResult, PipelineFailure, runPipelined } from './pipelined-stat
  */
 export class WorkspaceTx {
   private rollbackRequested = false;
-  /** BEGIN and SET LOCAL ROLE, sent ahead of the first statement; null once sent. */
+  /** BEGIN, SET LOCAL ROLE and SET LOCAL search_path, sent ahead of the first statement; null once sent. */
   private opening: readonly string[] | null;
 
   constructor(private readonly client: PoolClient, readonly schema: QuotedSchema, mode: TxMode) {
