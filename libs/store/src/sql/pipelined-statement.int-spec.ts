@@ -3,8 +3,8 @@ import { Pool, PoolClient } from 'pg';
 import { quotedWorkspaceSchema } from '../schemas/workspace-schema-name';
 import { StoreError } from '../store.errors';
 import { createStoreTestDb, StoreTestDb } from '../testing/store-test-db';
-import { PipelineFailure, runPipelined } from './pipelined-statement';
-import { inWorkspaceStatement, inWorkspaceTx } from './workspace-tx';
+import { PipelineFailure, PREPARED_PER_CONNECTION, runPipelined } from './pipelined-statement';
+import { inWorkspaceStatement, inWorkspaceTx, preparedName } from './workspace-tx';
 import * as sql from './statements';
 
 describe('pipelined statements (one round trip, one transaction)', () => {
@@ -108,6 +108,26 @@ describe('pipelined statements (one round trip, one transaction)', () => {
       });
     });
 
+    it('keeps the most recently used statements of a connection and closes the rest', async () => {
+      await onClient(async (c) => {
+        const text = 'SELECT $1::int + 1 AS n';
+        const call = async (i: number) => expect((await runPipelined(c, [], text, [i], [], `probe.lru.${i}`)).rows).toEqual([{ n: i + 1 }]);
+        for (let i = 0; i < PREPARED_PER_CONNECTION; i++) await call(i);
+        await call(0); // used again: now the most recently used, so probe.lru.1 goes first
+        await call(PREPARED_PER_CONNECTION);
+        await call(PREPARED_PER_CONNECTION + 1);
+        const names = await preparedOnServer(c);
+        expect(names).toHaveLength(PREPARED_PER_CONNECTION);
+        expect(names).toEqual(expect.arrayContaining(['probe.lru.0', 'probe.lru.3', `probe.lru.${PREPARED_PER_CONNECTION + 1}`]));
+        expect(names).not.toContain('probe.lru.1');
+        expect(names).not.toContain('probe.lru.2');
+        // A closed statement is parsed again when it comes back.
+        await call(1);
+        expect(await preparedOnServer(c)).toContain('probe.lru.1');
+        await c.query('DEALLOCATE ALL');
+      });
+    });
+
     it('one prepared text reads the tables of whichever workspace it runs in, and no other', async () => {
       const other = await t.newWorkspace();
       const mine = await t.newWorkspace();
@@ -130,11 +150,23 @@ describe('pipelined statements (one round trip, one transaction)', () => {
         const [state] = (await one.query<{ path: string; user: string; prepared: string[] }>(
           `SELECT current_setting('search_path') AS path, current_user AS user, array(SELECT name FROM pg_prepared_statements) AS prepared`,
         )).rows;
-        expect(state).toEqual({ path: '"$user", public', user: loginRole, prepared: ['objects.get'] });
+        // Prepared once per workspace, so neither plan is made again when the connection switches.
+        expect(state).toMatchObject({ path: '"$user", public', user: loginRole });
+        expect(state.prepared.sort()).toEqual([preparedName(sql.getObject, quotedWorkspaceSchema(mine.id)), preparedName(sql.getObject, quotedWorkspaceSchema(other.id))].sort());
       } finally {
         await one.end();
       }
     });
+  });
+
+  it('names each hot statement per workspace within PostgreSQL\'s 63-byte limit', () => {
+    const hot = Object.values(sql).filter((v): v is sql.Statement => typeof v === 'object' && v !== null && (v as sql.Statement).inWorkspacePath === true);
+    expect(hot.map((s) => s.name).sort()).toEqual(['objects.create', 'objects.create_refusal', 'objects.delete', 'objects.get', 'objects.update']);
+    for (const stmt of hot) {
+      const name = preparedName(stmt, schema())!;
+      expect(name).toBe(`${stmt.name}:${role()}`);
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(63);
+    }
   });
 
   describe('workspace statements and transactions on a one-connection pool', () => {

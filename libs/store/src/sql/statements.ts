@@ -8,14 +8,15 @@ import { StoreError } from '../store.errors';
  * which can only come from quoteWorkspaceSchema (pattern-checked, double-quoted).
  *
  * The name is ours, for logs and error messages; only statements built by `inWorkspacePath` are
- * prepared on the server, under it.
+ * prepared on the server, under a name made from it and the workspace (preparedName).
  */
 export interface Statement {
   name: string;
   text: string;
   /**
    * The text names workspace tables without a schema: it runs with the workspace schema as
-   * search_path (inWorkspaceStatement sets it) and is prepared once per connection under `name`.
+   * search_path (inWorkspaceStatement sets it) and is prepared on each connection, once per
+   * workspace (preparedName in workspace-tx.ts).
    */
   inWorkspacePath?: true;
 }
@@ -23,11 +24,10 @@ export interface Statement {
 const st = (name: string, text: string): Statement => ({ name, text: text.replace(/\s+/g, ' ').trim() });
 
 /**
- * A hot workspace statement with one text for every workspace, so each pooled connection parses
- * and plans it once rather than per call (a prepared statement per workspace schema would cost
- * each connection ~200 KiB per workspace it ever served). PostgreSQL re-plans it when the
- * connection moves to another workspace (the search_path a plan was made under is part of it).
- * The workspace role still confines it: another workspace's tables are not readable.
+ * A hot workspace statement with one text for every workspace: each pooled connection prepares
+ * it per workspace it serves (see preparedName) and keeps the most recently used ones, so a busy
+ * workspace's writes are parsed and planned once per connection rather than per call. The
+ * workspace role still confines it: another workspace's tables are not readable.
  */
 const inWorkspacePath = (name: string, text: string): Statement => ({ ...st(name, text), inWorkspacePath: true });
 

@@ -47,7 +47,7 @@ export class WorkspaceTx {
     const opening = this.opening ?? [];
     this.opening = null;
     try {
-      return await runPipelined<R>(this.client, opening, stmt.text, values, [], preparedName(stmt));
+      return await runPipelined<R>(this.client, opening, stmt.text, values, [], preparedName(stmt, this.schema));
     } catch (err) {
       if ((err as PipelineFailure).step! < opening.length) throw roleError(err, this.schema, 'tx.begin_as_role');
       throw toStoreError(err, stmt.name);
@@ -107,7 +107,7 @@ export async function inWorkspaceStatement<R extends Record<string, any>>(pool: 
   const setRole = sql.setRole(schema);
   try {
     const setup = [setRole.text, sql.setSearchPath(schema).text];
-    const { rows } = await runPipelined<R>(client, setup, stmt.text, values, [sql.resetSearchPath.text, sql.resetRole.text], preparedName(stmt));
+    const { rows } = await runPipelined<R>(client, setup, stmt.text, values, [sql.resetSearchPath.text, sql.resetRole.text], preparedName(stmt, schema));
     client.release();
     return rows;
   } catch (err) {
@@ -119,9 +119,14 @@ export async function inWorkspaceStatement<R extends Record<string, any>>(pool: 
   }
 }
 
-/** Statements with one text for every workspace are prepared on each connection under their name. */
-function preparedName(stmt: Statement): string | undefined {
-  return stmt.inWorkspacePath ? stmt.name : undefined;
+/**
+ * Statements with one text for every workspace are prepared on each connection once per workspace
+ * (`objects.get:ws_<id>`): PostgreSQL re-plans a statement whenever the search_path differs from
+ * the one it was planned under, so one name shared by every workspace would be planned again each
+ * time a pooled connection moves to another workspace.
+ */
+export function preparedName(stmt: Statement, schema: QuotedSchema): string | undefined {
+  return stmt.inWorkspacePath ? `${stmt.name}:${schema.slice(1, -1)}` : undefined;
 }
 
 async function connect(pool: Pool): Promise<PoolClient> {
