@@ -65,7 +65,7 @@ export interface KubeResponse {
   body: any;
 }
 
-/** One HTTPS request; `parse: false` skips JSON.parse (for timing large lists). */
+/** One HTTPS request; `parse: false` skips JSON.parse (for timing large lists) except of an error's Status. */
 export function kubeRequest(
   ws: BenchWorkspace,
   method: string,
@@ -94,7 +94,7 @@ export function kubeRequest(
         res.on('end', () => {
           const buf = Buffer.concat(chunks);
           let body: any = undefined;
-          if (opts.parse !== false) {
+          if (opts.parse !== false || (res.statusCode ?? 0) >= 400) {
             const text = buf.toString('utf8');
             try {
               body = JSON.parse(text);

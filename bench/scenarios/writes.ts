@@ -15,16 +15,22 @@ interface PhaseResult {
   concurrency: number;
   writes: number;
   errors: number;
+  /** Count of each failed answer's status and reason (e.g. `409 Conflict`). */
+  errorKinds: Record<string, number>;
   perSecond: number;
   latency: ReturnType<typeof percentiles>;
   cpuMsPerWrite: Record<string, number>;
 }
+
+/** A failed answer's Kubernetes Status reason (Conflict, TooManyRequests...). */
+const statusReason = (body: unknown): string => (body as { reason?: string } | undefined)?.reason ?? String(body ?? '').slice(0, 60);
 
 const payload = () => ({ 'config.yaml': `key: ${randomBytes(48).toString('hex')}\n`, mode: 'bench' });
 
 async function phase(platform: BenchPlatform, spaces: BenchWorkspace[], op: 'create' | 'update', concurrency: number, seconds: number, created: string[][], tag: string): Promise<Omit<PhaseResult, 'target'>> {
   const samples: number[] = [];
   let errors = 0;
+  const errorKinds: Record<string, number> = {};
   let seq = 0;
   const cpu0 = platformCpuMs(platform);
   const started = performance.now();
@@ -47,13 +53,17 @@ async function phase(platform: BenchPlatform, spaces: BenchWorkspace[], op: 'cre
           r = await kubeRequest(ws, 'PATCH', `/api/v1/namespaces/default/configmaps/${name}`, { body: { data: payload() }, contentType: 'application/merge-patch+json', parse: false });
         }
         samples.push(performance.now() - t);
-        if (r.status !== (op === 'create' ? 201 : 200)) errors++;
+        if (r.status !== (op === 'create' ? 201 : 200)) {
+          errors++;
+          const kind = `${r.status} ${statusReason(r.body)}`;
+          errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+        }
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
   const cpuMsPerWrite = cpuMsPer(cpu0, platformCpuMs(platform), samples.length);
-  return { op, concurrency, writes: samples.length, errors, perSecond: Math.round((samples.length / elapsed) * 10) / 10, latency: percentiles(samples), cpuMsPerWrite };
+  return { op, concurrency, writes: samples.length, errors, errorKinds, perSecond: Math.round((samples.length / elapsed) * 10) / 10, latency: percentiles(samples), cpuMsPerWrite };
 }
 
 export const writes: Scenario = {
@@ -75,7 +85,7 @@ export const writes: Scenario = {
         const tag = `c${c}-${randomBytes(2).toString('hex')}`;
         for (const op of ['create', 'update'] as const) {
           const r = { target, ...(await phase(ctx.platform, spaces as BenchWorkspace[], op, c, seconds, created, tag)) };
-          ctx.log(`  ${target} ${op} c=${c}: ${r.perSecond}/s p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ${r.errors} errors; CPU ms/write ${JSON.stringify(r.cpuMsPerWrite)}`);
+          ctx.log(`  ${target} ${op} c=${c}: ${r.perSecond}/s p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ${r.errors} errors${r.errors ? ` ${JSON.stringify(r.errorKinds)}` : ''}; CPU ms/write ${JSON.stringify(r.cpuMsPerWrite)}`);
           results.push(r);
         }
       }

@@ -109,7 +109,8 @@ describe('pipelined statements (one round trip, one transaction)', () => {
     });
 
     it('keeps the most recently used statements of a connection and closes the rest', async () => {
-      await onClient(async (c) => {
+      const c = await t.pool.connect();
+      try {
         const text = 'SELECT $1::int + 1 AS n';
         const call = async (i: number) => expect((await runPipelined(c, [], text, [i], [], `probe.lru.${i}`)).rows).toEqual([{ n: i + 1 }]);
         for (let i = 0; i < PREPARED_PER_CONNECTION; i++) await call(i);
@@ -124,8 +125,9 @@ describe('pipelined statements (one round trip, one transaction)', () => {
         // A closed statement is parsed again when it comes back.
         await call(1);
         expect(await preparedOnServer(c)).toContain('probe.lru.1');
-        await c.query('DEALLOCATE ALL');
-      });
+      } finally {
+        c.release(true); // its many statements go with it
+      }
     });
 
     it('one prepared text reads the tables of whichever workspace it runs in, and no other', async () => {
