@@ -48,8 +48,11 @@ async function phase(platform: BenchPlatform, spaces: BenchWorkspace[], op: 'cre
           r = await kubeRequest(ws, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { app: 'writes' } }, data: payload() }, parse: false });
           if (r.status === 201) created[w].push(name);
         } else {
+          // The workspace's objects in turn, so two requests in flight together never patch the same
+          // one (n % pool.length picked it again 50·k requests later whenever pool.length divided 50·k;
+          // a slow request and the later one then conflicted, 409 after the patch's retries).
           const pool = created[w];
-          const name = pool[n % pool.length];
+          const name = pool[Math.floor(n / spaces.length) % pool.length];
           r = await kubeRequest(ws, 'PATCH', `/api/v1/namespaces/default/configmaps/${name}`, { body: { data: payload() }, contentType: 'application/merge-patch+json', parse: false });
         }
         samples.push(performance.now() - t);
