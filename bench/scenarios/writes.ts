@@ -23,7 +23,8 @@ interface PhaseResult {
 }
 
 /** A failed answer's Kubernetes Status reason (Conflict, TooManyRequests...). */
-const statusReason = (body: unknown): string => (body as { reason?: string } | undefined)?.reason ?? String(body ?? '').slice(0, 60);
+const statusReason = (body: unknown): string =>
+  (body as { reason?: string } | undefined)?.reason ?? (typeof body === 'string' ? body : JSON.stringify(body) ?? '').slice(0, 60);
 
 const payload = () => ({ 'config.yaml': `key: ${randomBytes(48).toString('hex')}\n`, mode: 'bench' });
 

@@ -75,10 +75,10 @@ class PreparedNames {
   makeRoom(): string[] {
     const evicted: string[] = [];
     for (const name of this.names) {
-      if (this.names.size - evicted.length < PREPARED_PER_CONNECTION) break;
+      if (this.names.size < PREPARED_PER_CONNECTION) break;
+      this.names.delete(name);
       evicted.push(name);
     }
-    for (const name of evicted) this.names.delete(name);
     return evicted;
   }
 
@@ -118,9 +118,10 @@ class PipelinedStatement implements Submittable {
   submit(connection: Connection): void {
     const { text, values, preparedAs } = this.main;
     this.prepared = preparedAs === undefined ? undefined : preparedNames(connection);
-    const parse = preparedAs === undefined || !this.prepared!.use(preparedAs);
-    // Closes go first: nothing before them can fail, so they always run.
-    const evicted = parse && this.prepared ? this.prepared.makeRoom() : [];
+    // A named statement the connection does not hold yet is parsed under its name, after closing
+    // what it evicts. The closes go first: nothing before them can fail, so they always run.
+    const toPrepare = preparedAs !== undefined && !this.prepared!.use(preparedAs);
+    const evicted = toPrepare ? this.prepared!.makeRoom() : [];
     // Corked, so the whole pipeline leaves in one write. (pg's typings declare a `more` flag that
     // its Connection ignores.)
     connection.stream.cork();
@@ -129,7 +130,7 @@ class PipelinedStatement implements Submittable {
       for (const t of this.setup) this.plain(connection, t);
       if (preparedAs === undefined) {
         connection.parse({ name: '', text, types: [] }, false);
-      } else if (parse) {
+      } else if (toPrepare) {
         connection.close({ type: 'S', name: preparedAs }, false);
         connection.parse({ name: preparedAs, text, types: [] }, false);
       }
