@@ -10,8 +10,10 @@ export interface ApiserverConfig {
   watch: { minTimeoutSeconds: number; maxTimeoutSeconds: number };
   rateLimit: { perSecond: number; burst: number };
   maxWatchesPerWorkspace: number;
-  /** Single-object writes of one workspace in PostgreSQL at once (WorkspaceWriteGate). */
+  /** Transactions of single-object writes of one workspace in PostgreSQL at once (WorkspaceWriteGate). */
   writesInFlightPerWorkspace: number;
+  /** Writes of one workspace that waited run together, up to this many per transaction (WorkspaceWriteGate). */
+  writeBatchMax: number;
 }
 
 export function loadApiserverConfig(): ApiserverConfig {
@@ -31,5 +33,6 @@ export function loadApiserverConfig(): ApiserverConfig {
     rateLimit: { perSecond: env.KPLANE_WORKSPACE_RATE_LIMIT_PER_SECOND, burst: env.KPLANE_WORKSPACE_RATE_LIMIT_BURST },
     maxWatchesPerWorkspace: env.KPLANE_MAX_WATCHES_PER_WORKSPACE,
     writesInFlightPerWorkspace: env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE,
+    writeBatchMax: env.KPLANE_WRITE_BATCH_MAX,
   });
 }

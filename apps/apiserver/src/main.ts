@@ -58,7 +58,7 @@ async function bootstrap(): Promise<void> {
   });
   // One gate per process: a workspace's writes beyond a few in flight wait here, not on its revision
   // row in PostgreSQL, and one workspace's write storm cannot hold every pooled connection.
-  const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace);
+  const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace, config.writeBatchMax);
   const handler = createKubeRequestHandler({
     directory: access,
     poolFor: () => shardPool,

@@ -56,6 +56,8 @@ export const apiserverEnv = commonEnv.extend({
   KPLANE_WORKSPACE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
   KPLANE_MAX_WATCHES_PER_WORKSPACE: z.coerce.number().int().min(1).default(200),
   KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE: z.coerce.number().int().min(1).default(4),
+  /** Writes of one workspace that waited for a slot commit together, up to this many per transaction. */
+  KPLANE_WRITE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(32),
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;

@@ -3,7 +3,7 @@ import { createStoreTestDb, StoreTestDb } from '../testing/store-test-db';
 import { WorkspaceSchemas } from '../schemas/workspace-schemas';
 import { workspaceSchemaName } from '../schemas/workspace-schema-name';
 import { WorkspaceStore } from './workspace-store';
-import { WorkspaceWriteGate } from './write-gate';
+import { WORKSPACE_WRITES, WorkspaceWrite, WriteGate, WriteRows } from './write-gate';
 import { KubeObject } from './kube-object.types';
 
 const cm = (name: string, extra: Partial<KubeObject['metadata']> = {}, data: Record<string, string> = {}): KubeObject => ({
@@ -172,32 +172,33 @@ describe('WorkspaceStore CRUD', () => {
 
   it('single-object writes go through the write gate it is given, concurrent ones one revision each', async () => {
     const ws = await t.newWorkspace();
-    class CountingGate extends WorkspaceWriteGate {
-      readonly seen: string[] = [];
-      inFlight = 0;
-      maxInFlight = 0;
-      override async run<T>(workspaceId: string, write: () => Promise<T>): Promise<T> {
-        this.seen.push(workspaceId);
-        return super.run(workspaceId, async () => {
-          this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
-          try {
-            return await write();
-          } finally {
-            this.inFlight--;
-          }
-        });
+    const seen: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    class CountingGate extends WriteGate<WorkspaceWrite, WriteRows> {
+      override run(workspaceId: string, write: WorkspaceWrite): Promise<WriteRows> {
+        seen.push(workspaceId);
+        return super.run(workspaceId, write);
       }
     }
-    const gate = new CountingGate(2);
+    const counted = async (w: WorkspaceWrite) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        return await WORKSPACE_WRITES.one(w);
+      } finally {
+        inFlight--;
+      }
+    };
+    const gate = new CountingGate({ ...WORKSPACE_WRITES, one: counted }, 2);
     const gated = new WorkspaceStore(t.pool, ws.id.toUpperCase(), { writeGate: gate });
     const created = await Promise.all(Array.from({ length: 12 }, (_, i) => gated.create('configmaps', cm(`g${i}`))));
     expect(new Set(created.map((o) => o.metadata.resourceVersion)).size).toBe(12);
-    expect(gate.maxInFlight).toBe(2);
+    expect(maxInFlight).toBe(2);
     const updated = await gated.update('configmaps', { ...created[0], data: { k: 'v2' } });
     await gated.delete('configmaps', 'default', 'g1');
     expect(await gated.get('configmaps', 'default', 'g0')).toEqual(updated);
     // Keyed by the canonical id, so every spelling of a workspace shares one lane.
-    expect(gate.seen).toEqual(Array(14).fill(ws.id.toLowerCase()));
+    expect(seen).toEqual(Array(14).fill(ws.id.toLowerCase()));
     expect(gate.busyWorkspaces).toBe(0);
   });
 });

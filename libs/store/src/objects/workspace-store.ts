@@ -13,7 +13,7 @@ import { buildListQuery, buildRemainingCountQuery, REMAINING_COUNT_CAP, remainin
 import { toObjectRow, withRevision } from './write-row.mapper';
 import { checkFieldPaths, checkResource, checkSelectableFields, SelectableField } from '../selectors/selectable-fields';
 import { syncSelectableFieldIndexes, SyncResult } from './selectable-field-indexes';
-import { WorkspaceWriteGate } from './write-gate';
+import { WorkspaceWrite, WriteGate, WriteRows } from './write-gate';
 
 /**
  * Kubernetes object storage of one workspace. Stateless apart from the pool (and the process-wide
@@ -29,7 +29,7 @@ export class WorkspaceStore {
   constructor(
     private readonly pool: Pool,
     workspaceId: string,
-    private readonly opts: { writeGate?: WorkspaceWriteGate } = {},
+    private readonly opts: { writeGate?: WriteGate<WorkspaceWrite, WriteRows> } = {},
   ) {
     this.schema = quotedWorkspaceSchema(workspaceId);
     this.workspaceId = canonicalWorkspaceId(workspaceId);
@@ -293,8 +293,9 @@ export class WorkspaceStore {
 
   /** A single-statement write, through the write gate when there is one. */
   private write<R extends Record<string, any>>(stmt: sql.Statement, values: unknown[]): Promise<R[]> {
-    const run = () => inWorkspaceStatement<R>(this.pool, this.schema, stmt, values);
-    return this.opts.writeGate ? this.opts.writeGate.run(this.workspaceId, run) : run();
+    const gate = this.opts.writeGate;
+    if (!gate) return inWorkspaceStatement<R>(this.pool, this.schema, stmt, values);
+    return gate.run(this.workspaceId, { pool: this.pool, schema: this.schema, stmt, values }) as Promise<R[]>;
   }
 
   private read<T>(fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {

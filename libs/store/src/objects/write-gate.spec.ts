@@ -1,61 +1,141 @@
-import { WorkspaceWriteGate } from './write-gate';
+import { WriteGate, WriteRunner } from './write-gate';
 
-/** A write that finishes when the test says so. */
-function pending() {
-  let finish!: () => void;
-  let fail!: (err: Error) => void;
-  const done = new Promise<void>((ok, ko) => {
-    finish = ok;
-    fail = ko;
-  });
-  return { done, finish, fail };
+/** A write of the fake runner: `db` stands for the pool, `bad` fails it. */
+interface FakeWrite {
+  n: number;
+  db?: string;
+  bad?: boolean;
+}
+
+/**
+ * Records each call (`one` as [n], `many` as [n, m, ...]) and holds it until the test calls
+ * `finish()`; a batch holding a bad write fails whole, as a refused transaction does.
+ */
+function fakeRunner(opts: { lostConnection?: boolean } = {}) {
+  const calls: number[][] = [];
+  const held: (() => void)[] = [];
+  const hold = () => new Promise<void>((go) => held.push(go));
+  const runner: WriteRunner<FakeWrite, string> = {
+    async one(w) {
+      calls.push([w.n]);
+      await hold();
+      if (w.bad) throw new Error(`write ${w.n} refused`);
+      return `done ${w.n}`;
+    },
+    async many(ws) {
+      calls.push(ws.map((w) => w.n));
+      await hold();
+      if (ws.some((w) => w.bad)) throw new Error(opts.lostConnection ? 'connection lost' : 'batch refused');
+      return ws.map((w) => `done ${w.n} in batch`);
+    },
+    joins: (a, b) => (a.db ?? '') === (b.db ?? ''),
+    rollbackCertain: (err) => (err as Error).message !== 'connection lost',
+  };
+  /** Lets every held call go on, until nothing more is held. */
+  const finish = async () => {
+    for (let i = 0; i < 100; i++) {
+      await tick();
+      const go = held.splice(0);
+      if (go.length === 0) return;
+      go.forEach((g) => g());
+    }
+  };
+  const release = async (k = 1) => {
+    await tick();
+    held.splice(0, k).forEach((g) => g());
+    await tick();
+  };
+  return { runner, calls, finish, release };
 }
 const tick = () => new Promise((r) => setImmediate(r));
+const writes = (...ns: number[]): FakeWrite[] => ns.map((n) => ({ n }));
 
-describe('WorkspaceWriteGate', () => {
+describe('WriteGate', () => {
   it('lets `perWorkspace` writes of one workspace run at once and admits the rest in arrival order', async () => {
-    const gate = new WorkspaceWriteGate(2);
-    const started: number[] = [];
-    const writes = Array.from({ length: 5 }, () => pending());
-    const results = writes.map((w, i) => gate.run('a', async () => (started.push(i), await w.done, i)));
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 2);
+    const results = writes(0, 1, 2, 3, 4).map((w) => gate.run('a', w));
     await tick();
-    expect(started).toEqual([0, 1]);
-    writes[1].finish();
-    await tick();
-    expect(started).toEqual([0, 1, 2]);
-    writes[0].finish();
-    writes[2].finish();
-    await tick();
-    expect(started).toEqual([0, 1, 2, 3, 4]);
-    writes[3].finish();
-    writes[4].finish();
-    await expect(Promise.all(results)).resolves.toEqual([0, 1, 2, 3, 4]);
+    expect(f.calls).toEqual([[0], [1]]);
+    await f.release();
+    expect(f.calls).toEqual([[0], [1], [2]]);
+    await f.finish();
+    expect(f.calls).toEqual([[0], [1], [2], [3], [4]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 0', 'done 1', 'done 2', 'done 3', 'done 4']);
+    expect(gate.busyWorkspaces).toBe(0);
+    expect(gate.stats.batches).toBe(0);
+  });
+
+  it('runs the writes that waited together, up to maxBatch, in arrival order, each with its own result', async () => {
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 1, 3);
+    const results = writes(0, 1, 2, 3, 4, 5).map((w) => gate.run('a', w));
+    await f.finish();
+    expect(f.calls).toEqual([[0], [1, 2, 3], [4, 5]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 0', 'done 1 in batch', 'done 2 in batch', 'done 3 in batch', 'done 4 in batch', 'done 5 in batch']);
+    expect(gate.stats).toEqual({ batches: 2, batchedWrites: 5, batchesRunAlone: 0 });
+    expect(gate.busyWorkspaces).toBe(0);
+  });
+
+  it('batches only writes that may share a transaction, without reordering', async () => {
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 1, 10);
+    const ws: FakeWrite[] = [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3, db: 'other' }, { n: 4 }];
+    const results = ws.map((w) => gate.run('a', w));
+    await f.finish();
+    expect(f.calls).toEqual([[0], [1, 2], [3], [4]]);
+    await expect(Promise.all(results)).resolves.toHaveLength(5);
+  });
+
+  it('a batch refused as a whole is run again one by one, so only the bad write fails', async () => {
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 1, 10);
+    const results = [{ n: 0 }, { n: 1 }, { n: 2, bad: true }, { n: 3 }].map((w) => gate.run('a', w).catch((e: Error) => e.message));
+    await f.finish();
+    expect(f.calls).toEqual([[0], [1, 2, 3], [1], [2], [3]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 0', 'done 1', 'write 2 refused', 'done 3']);
+    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 3, batchesRunAlone: 1 });
+  });
+
+  it('a batch whose outcome is unknown (connection lost) is not run again: every write gets the error', async () => {
+    const f = fakeRunner({ lostConnection: true });
+    const gate = new WriteGate(f.runner, 1, 10);
+    const results = [{ n: 0 }, { n: 1 }, { n: 2, bad: true }].map((w) => gate.run('a', w).catch((e: Error) => e.message));
+    await f.finish();
+    expect(f.calls).toEqual([[0], [1, 2]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 0', 'connection lost', 'connection lost']);
     expect(gate.busyWorkspaces).toBe(0);
   });
 
   it('keeps workspaces apart: a full lane does not hold up another workspace', async () => {
-    const gate = new WorkspaceWriteGate(1);
-    const blocker = pending();
-    const a = gate.run('a', () => blocker.done);
-    await expect(gate.run('b', async () => 'b done')).resolves.toBe('b done');
-    expect(gate.busyWorkspaces).toBe(1);
-    blocker.finish();
-    await a;
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 1, 10);
+    const a = gate.run('a', { n: 0 });
+    const b = gate.run('b', { n: 1 });
+    await tick();
+    expect(f.calls).toEqual([[0], [1]]);
+    expect(gate.busyWorkspaces).toBe(2);
+    await f.finish();
+    await expect(Promise.all([a, b])).resolves.toEqual(['done 0', 'done 1']);
     expect(gate.busyWorkspaces).toBe(0);
   });
 
   it('a failed write frees its slot and passes its error on', async () => {
-    const gate = new WorkspaceWriteGate(1);
-    const first = pending();
-    const failed = gate.run('a', () => first.done);
-    const next = gate.run('a', async () => 'next ran');
-    first.fail(new Error('conflict'));
-    await expect(failed).rejects.toThrow('conflict');
-    await expect(next).resolves.toBe('next ran');
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 1);
+    const failed = gate.run('a', { n: 0, bad: true }).catch((e: Error) => e.message);
+    const next = gate.run('a', { n: 1 });
+    await f.finish();
+    await expect(failed).resolves.toBe('write 0 refused');
+    await expect(next).resolves.toBe('done 1');
     expect(gate.busyWorkspaces).toBe(0);
   });
 
-  it('refuses a limit that is not a positive integer', () => {
-    for (const bad of [0, -1, 1.5, NaN]) expect(() => new WorkspaceWriteGate(bad)).toThrow(/positive integer/);
+  it('refuses limits that are not positive integers', () => {
+    const f = fakeRunner();
+    for (const bad of [0, -1, 1.5, NaN]) {
+      expect(() => new WriteGate(f.runner, bad)).toThrow(/perWorkspace must be a positive integer/);
+      expect(() => new WriteGate(f.runner, 1, bad)).toThrow(/maxBatch must be a positive integer/);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { quotedWorkspaceSchema } from '../schemas/workspace-schema-name';
 import { StoreError } from '../store.errors';
 import { createStoreTestDb, StoreTestDb } from '../testing/store-test-db';
-import { PipelineFailure, PREPARED_PER_CONNECTION, runPipelined } from './pipelined-statement';
+import { PipelineFailure, PREPARED_PER_CONNECTION, runPipelined, runPipelinedMany } from './pipelined-statement';
 import { inWorkspaceStatement, inWorkspaceTx, preparedName } from './workspace-tx';
 import * as sql from './statements';
 
@@ -78,6 +78,48 @@ describe('pipelined statements (one round trip, one transaction)', () => {
       expect(err.step).toBe(0);
       expect(await probeCount()).toBe(0);
       expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    });
+  });
+
+  describe('several main statements (runPipelinedMany)', () => {
+    it('runs them in order in one transaction, each seeing the ones before it, with rows per statement', async () => {
+      await onClient(async (c) => {
+        const results = await runPipelinedMany<{ n: number }>(c, [], [
+          { text: 'INSERT INTO public.pipeline_probe SELECT generate_series(1, $1::int)', values: [3] },
+          { text: 'SELECT count(*)::int AS n FROM public.pipeline_probe', values: [] },
+          { text: 'SELECT $1::int AS n', values: [9] },
+        ], ['SELECT 1 AS teardown']);
+        expect(results).toEqual([{ rows: [], rowCount: 3 }, { rows: [{ n: 3 }], rowCount: 1 }, { rows: [{ n: 9 }], rowCount: 1 }]);
+        await c.query('TRUNCATE public.pipeline_probe');
+      });
+    });
+
+    it('a failure at a later statement undoes the earlier ones and says which step failed', async () => {
+      await onClient(async (c) => {
+        const err = (await runPipelinedMany(c, ['SELECT 1'], [
+          { text: 'INSERT INTO public.pipeline_probe VALUES (1)', values: [] },
+          { text: 'INSERT INTO public.pipeline_probe VALUES (2)', values: [] },
+          { text: 'SELECT 1 / $1::int', values: [0] },
+        ]).catch((e) => e)) as PipelineFailure;
+        expect(err.message).toMatch(/division by zero/);
+        expect(err.step).toBe(3);
+        expect(await probeCount()).toBe(0);
+      });
+    });
+
+    it('parses a prepared statement used twice in one pipeline once, and again after a failure there', async () => {
+      const c = await t.pool.connect();
+      try {
+        const text = 'SELECT 12 / $1::int AS n';
+        const twice = (a: number, b: number) => runPipelinedMany<{ n: number }>(c, [], [{ text, values: [a], preparedAs: 'probe.twice' }, { text, values: [b], preparedAs: 'probe.twice' }]);
+        expect((await twice(2, 3)).map((r) => r.rows)).toEqual([[{ n: 6 }], [{ n: 4 }]]);
+        expect((await twice(4, 6)).map((r) => r.rows)).toEqual([[{ n: 3 }], [{ n: 2 }]]);
+        expect(((await twice(1, 0).catch((e) => e)) as PipelineFailure).step).toBe(1);
+        expect((await twice(12, 1)).map((r) => r.rows)).toEqual([[{ n: 1 }], [{ n: 12 }]]);
+        expect((await c.query<{ name: string }>('SELECT name FROM pg_prepared_statements')).rows).toEqual([{ name: 'probe.twice' }]);
+      } finally {
+        c.release(true);
+      }
     });
   });
 

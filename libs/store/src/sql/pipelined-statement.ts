@@ -22,6 +22,13 @@ export interface PipelinedResult<R> {
   rowCount: number;
 }
 
+/** A statement of a pipeline whose rows are wanted; `preparedAs` names it on the server. */
+export interface PipelinedMain {
+  text: string;
+  values: unknown[];
+  preparedAs?: string;
+}
+
 /**
  * Runs `setup` (value-free statements), then `text` with `values`, then `teardown`, in one round
  * trip: the extended-protocol messages of all of them and a single Sync. Until that Sync they
@@ -34,7 +41,7 @@ export interface PipelinedResult<R> {
  * connection: parsed the first time, then only bound and executed, so PostgreSQL keeps its plan
  * (parse and plan were half of a create's PostgreSQL CPU). The caller keeps one text per name.
  */
-export function runPipelined<R extends Record<string, any>>(
+export async function runPipelined<R extends Record<string, any>>(
   client: PoolClient,
   setup: readonly string[],
   text: string,
@@ -42,9 +49,22 @@ export function runPipelined<R extends Record<string, any>>(
   teardown: readonly string[] = [],
   preparedAs?: string,
 ): Promise<PipelinedResult<R>> {
+  return (await runPipelinedMany<R>(client, setup, [{ text, values, preparedAs }], teardown))[0];
+}
+
+/**
+ * `runPipelined` with several main statements, run in order in the same implicit transaction (each
+ * sees what the ones before it wrote): all of them commit at the Sync, or none does. One result
+ * per main statement.
+ */
+export function runPipelinedMany<R extends Record<string, any>>(
+  client: PoolClient,
+  setup: readonly string[],
+  mains: readonly PipelinedMain[],
+  teardown: readonly string[] = [],
+): Promise<PipelinedResult<R>[]> {
   return new Promise((resolve, reject) => {
-    const main = { text, values, preparedAs };
-    client.query<PipelinedStatement>(new PipelinedStatement(setup, main, teardown, resolve as (r: PipelinedResult<Record<string, unknown>>) => void, reject));
+    client.query<PipelinedStatement>(new PipelinedStatement(setup, mains, teardown, resolve as (r: PipelinedResult<Record<string, unknown>>[]) => void, reject));
   });
 }
 
@@ -71,11 +91,11 @@ class PreparedNames {
     return true;
   }
 
-  /** Forgets the least recently used names so that one more fits; they are to be closed. */
-  makeRoom(): string[] {
+  /** Forgets the least recently used names so that `more` more fit; they are to be closed. */
+  makeRoom(more = 1): string[] {
     const evicted: string[] = [];
     for (const name of this.names) {
-      if (this.names.size < PREPARED_PER_CONNECTION) break;
+      if (this.names.size + more <= PREPARED_PER_CONNECTION) break;
       this.names.delete(name);
       evicted.push(name);
     }
@@ -101,42 +121,52 @@ function preparedNames(connection: Connection): PreparedNames {
 
 /** pg calls the handle* methods with the backend's messages while this is the client's active query. */
 class PipelinedStatement implements Submittable {
-  private readonly decoder = new runtime.Result();
+  private readonly decoders: RowDecoder[];
   private completed = 0;
   private failure: PipelineFailure | undefined;
-  /** The connection's prepared names, when the main statement is a prepared one. */
+  /** The connection's prepared names, when a main statement is a prepared one. */
   private prepared: PreparedNames | undefined;
 
   constructor(
     private readonly setup: readonly string[],
-    private readonly main: { text: string; values: unknown[]; preparedAs?: string },
+    private readonly mains: readonly PipelinedMain[],
     private readonly teardown: readonly string[],
-    private readonly done: (result: PipelinedResult<Record<string, unknown>>) => void,
+    private readonly done: (results: PipelinedResult<Record<string, unknown>>[]) => void,
     private readonly fail: (err: PipelineFailure) => void,
-  ) {}
+  ) {
+    this.decoders = mains.map(() => new runtime.Result());
+  }
 
   submit(connection: Connection): void {
-    const { text, values, preparedAs } = this.main;
-    this.prepared = preparedAs === undefined ? undefined : preparedNames(connection);
-    // A named statement the connection does not hold yet is parsed under its name, after closing
-    // what it evicts. The closes go first: nothing before them can fail, so they always run.
-    const toPrepare = preparedAs !== undefined && !this.prepared!.use(preparedAs);
-    const evicted = toPrepare ? this.prepared!.makeRoom() : [];
+    const names = this.mains.some((m) => m.preparedAs !== undefined) ? preparedNames(connection) : undefined;
+    this.prepared = names;
+    // A named statement the connection does not hold yet is parsed under its name (once, by its
+    // first use in this pipeline), after closing what it evicts. The closes go first: nothing
+    // before them can fail, so they always run.
+    const toPrepare = new Set<string>();
+    const evicted: string[] = [];
+    for (const { preparedAs } of this.mains) {
+      if (preparedAs === undefined || toPrepare.has(preparedAs) || names!.use(preparedAs)) continue;
+      evicted.push(...names!.makeRoom(toPrepare.size + 1));
+      toPrepare.add(preparedAs);
+    }
     // Corked, so the whole pipeline leaves in one write. (pg's typings declare a `more` flag that
     // its Connection ignores.)
     connection.stream.cork();
     try {
       for (const name of evicted) connection.close({ type: 'S', name }, false);
       for (const t of this.setup) this.plain(connection, t);
-      if (preparedAs === undefined) {
-        connection.parse({ name: '', text, types: [] }, false);
-      } else if (toPrepare) {
-        connection.close({ type: 'S', name: preparedAs }, false);
-        connection.parse({ name: preparedAs, text, types: [] }, false);
+      for (const { text, values, preparedAs } of this.mains) {
+        if (preparedAs === undefined) {
+          connection.parse({ name: '', text, types: [] }, false);
+        } else if (toPrepare.delete(preparedAs)) {
+          connection.close({ type: 'S', name: preparedAs }, false);
+          connection.parse({ name: preparedAs, text, types: [] }, false);
+        }
+        connection.bind({ statement: preparedAs ?? '', values: values as string[], valueMapper: runtime.utils.prepareValue }, false);
+        connection.describe({ type: 'P', name: '' }, false);
+        connection.execute({}, false);
       }
-      connection.bind({ statement: preparedAs ?? '', values: values as string[], valueMapper: runtime.utils.prepareValue }, false);
-      connection.describe({ type: 'P', name: '' }, false);
-      connection.execute({}, false);
       for (const t of this.teardown) this.plain(connection, t);
       connection.sync();
     } finally {
@@ -150,23 +180,34 @@ class PipelinedStatement implements Submittable {
     connection.execute({}, false);
   }
 
+  /** The main statement whose messages arrive now, if the pipeline is at one. */
+  private get current(): number | undefined {
+    const i = this.completed - this.setup.length;
+    return i >= 0 && i < this.mains.length ? i : undefined;
+  }
+
   handleRowDescription(msg: { fields: unknown[] }): void {
-    this.decoder.addFields(msg.fields);
+    const i = this.current;
+    if (i !== undefined) this.decoders[i].addFields(msg.fields);
   }
 
   handleDataRow(msg: { fields: unknown[] }): void {
-    if (this.failure) return;
+    const i = this.current;
+    if (this.failure || i === undefined) return;
     try {
-      this.decoder.rows.push(this.decoder.parseRow(msg.fields));
+      this.decoders[i].rows.push(this.decoders[i].parseRow(msg.fields));
     } catch (err) {
       this.failure = err as Error; // reported once the backend is ready again
     }
   }
 
   handleCommandComplete(msg: unknown): void {
-    if (this.completed++ !== this.setup.length) return;
-    this.decoder.addCommandComplete(msg);
-    this.prepared?.add(this.main.preparedAs!);
+    const i = this.current;
+    this.completed++;
+    if (i === undefined) return;
+    this.decoders[i].addCommandComplete(msg);
+    const name = this.mains[i].preparedAs;
+    if (name !== undefined) this.prepared!.add(name);
   }
 
   handleEmptyQuery(): void {
@@ -188,13 +229,15 @@ class PipelinedStatement implements Submittable {
   /** An ErrorResponse: the backend skips to the Sync; pg has already stopped routing messages here. */
   handleError(err: PipelineFailure): void {
     err.step = this.completed;
-    // Failed at the main statement: it may not have been prepared, so it is parsed again next time.
-    if (err.step === this.setup.length) this.prepared?.forget(this.main.preparedAs!);
+    // Failed at a main statement: it may not have been prepared, so it is parsed again next time.
+    const i = this.current;
+    const name = i === undefined ? undefined : this.mains[i].preparedAs;
+    if (name !== undefined) this.prepared!.forget(name);
     this.fail(err);
   }
 
   handleReadyForQuery(): void {
     if (this.failure) this.fail(this.failure);
-    else this.done({ rows: this.decoder.rows, rowCount: this.decoder.rowCount ?? this.decoder.rows.length });
+    else this.done(this.decoders.map((d) => ({ rows: d.rows, rowCount: d.rowCount ?? d.rows.length })));
   }
 }

@@ -4,7 +4,7 @@ import { StoreError } from '../store.errors';
 import { isMissingRole, toStoreError } from './pg-error.mapper';
 import * as sql from './statements';
 import { Statement } from './statements';
-import { PipelinedResult, PipelineFailure, runPipelined } from './pipelined-statement';
+import { PipelinedResult, PipelineFailure, runPipelined, runPipelinedMany } from './pipelined-statement';
 
 /**
  * A client inside a workspace transaction; `run` translates pg errors and names them. The
@@ -103,19 +103,37 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
  * the pool in its login role and default search path either way.
  */
 export async function inWorkspaceStatement<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, stmt: Statement, values: unknown[]): Promise<R[]> {
+  return (await inWorkspaceStatements<R>(pool, schema, [{ stmt, values }]))[0];
+}
+
+/** A statement and its values. */
+export interface BoundStatement {
+  stmt: Statement;
+  values: unknown[];
+}
+
+/**
+ * Several statements as `inWorkspaceStatement` runs one: in order, in one implicit transaction and
+ * one round trip, so they commit together (one commit, one WAL flush) or not at all. The rows of
+ * each, in order.
+ */
+export async function inWorkspaceStatements<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, statements: readonly BoundStatement[]): Promise<R[][]> {
   const client = await connect(pool);
   const setRole = sql.setRole(schema);
+  const setup = [setRole.text, sql.setSearchPath(schema).text];
   try {
-    const setup = [setRole.text, sql.setSearchPath(schema).text];
-    const { rows } = await runPipelined<R>(client, setup, stmt.text, values, [sql.resetSearchPath.text, sql.resetRole.text], preparedName(stmt, schema));
+    const mains = statements.map(({ stmt, values }) => ({ text: stmt.text, values, preparedAs: preparedName(stmt, schema) }));
+    const results = await runPipelinedMany<R>(client, setup, mains, [sql.resetSearchPath.text, sql.resetRole.text]);
     client.release();
-    return rows;
+    return results.map((r) => r.rows);
   } catch (err) {
     // An error the server reported leaves a usable connection; anything else (a lost connection,
     // a row that failed to decode) does not go back to the pool.
     client.release(err instanceof DatabaseError ? undefined : (err as Error));
-    if ((err as PipelineFailure).step === 0) throw roleError(err, schema, setRole.name);
-    throw toStoreError(err, stmt.name);
+    const step = (err as PipelineFailure).step;
+    if (step === 0) throw roleError(err, schema, setRole.name);
+    const failed = step === undefined ? undefined : statements[step - setup.length];
+    throw toStoreError(err, (failed ?? statements[statements.length - 1]).stmt.name);
   }
 }
 
