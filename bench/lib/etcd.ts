@@ -61,6 +61,9 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
   // main.js exits on SIGINT/SIGTERM after stopping the platform: never leave etcd behind.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  // A missing binary is an 'error' event (unhandled, it would end the whole bench): fail this scenario.
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.once('error', (err) => (spawnError = err));
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const post = async (path: string, body: unknown): Promise<any> => {
@@ -86,6 +89,11 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
       await post('/v3/kv/range', { key: b64('/') });
       break;
     } catch (err) {
+      if (spawnError) {
+        process.removeListener('exit', killOnExit);
+        rmSync(dataDir, { recursive: true, force: true });
+        throw new Error(`cannot run etcd (${binary}: ${spawnError.code ?? spawnError.message}): install Debian's etcd-server (apt-get install etcd-server) or set BENCH_ETCD_BIN`);
+      }
       if (Date.now() > deadline || child.exitCode !== null) {
         await stop();
         throw new Error(`etcd did not start: ${(err as Error).message}\n${stderr}`);

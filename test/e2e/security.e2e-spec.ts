@@ -147,6 +147,8 @@ describe('metrics', () => {
     expect(apiserver.text).toContain('kplane_apiserver_request_duration_seconds_bucket');
     expect(apiserver.text).toContain('kplane_apiserver_open_watches');
     expect(apiserver.text).toContain('kplane_storage_pool_connections{state="total"');
+    expect(apiserver.text).toMatch(/kplane_apiserver_write_batches_total\{app="apiserver"\} \d+/);
+    expect(apiserver.text).toMatch(/kplane_apiserver_batched_writes_total\{app="apiserver"\} \d+/);
     const api = await fetch(`${platform.apiUrl}/metrics`);
     expect(api.status).toBe(200);
     const apiText = await api.text();

@@ -38,7 +38,11 @@ async function bootstrap(): Promise<void> {
   const watchPool = new Pool({ connectionString: config.databaseUrl, max: 8, application_name: 'kplane-apiserver-watch', options: PG_SESSION_OPTIONS });
   watchPool.on('error', (err) => logger.warn({ err: err.message }, 'watch pool connection lost'));
   const watches = new WatchCounter(config.maxWatchesPerWorkspace);
-  const metrics = new ApiserverMetrics(() => [shardPool, watchPool], () => watches.total());
+  // One gate per process: a workspace's writes beyond a few in flight wait here, not on its revision
+  // row in PostgreSQL, and one workspace's write storm cannot hold every pooled connection; the
+  // writes that waited commit together.
+  const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace, config.writeBatchMax);
+  const metrics = new ApiserverMetrics(() => [shardPool, watchPool], () => watches.total(), () => writeGate.stats);
   const usage = new ApiRequestCounter();
   usage.start(shardPool, 5000, (err) => logger.warn({ err: (err as Error).message }, 'usage counter flush failed'));
   const audit = new AuditWriter(shardPool, { onError: (err) => logger.warn({ err: (err as Error).message }, 'audit write failed') });
@@ -56,9 +60,6 @@ async function bootstrap(): Promise<void> {
     registry.observe(signal);
     rbac.observe(signal);
   });
-  // One gate per process: a workspace's writes beyond a few in flight wait here, not on its revision
-  // row in PostgreSQL, and one workspace's write storm cannot hold every pooled connection.
-  const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace, config.writeBatchMax);
   const handler = createKubeRequestHandler({
     directory: access,
     poolFor: () => shardPool,

@@ -9,6 +9,7 @@ export { CHANGES_CHANNEL } from './sql/statements';
 export { PG_SESSION_OPTIONS } from './sql/session-options';
 export { WorkspaceStore } from './objects/workspace-store';
 export { WorkspaceWriteGate } from './objects/write-gate';
+export type { WriteGateStats } from './objects/write-gate';
 export type { SelectableField } from './selectors/selectable-fields';
 export type { SyncResult as SelectableFieldIndexSync } from './objects/selectable-field-indexes';
 export type { KubeObject, ListOptions, ListResult, UpdateOptions, DeleteOptions, DeleteCollectionOptions } from './objects/kube-object.types';

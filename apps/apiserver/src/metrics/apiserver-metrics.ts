@@ -1,4 +1,5 @@
 import { createMetricsRegistry } from '@kplane/observability';
+import type { WriteGateStats } from '@kplane/store';
 import type { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -13,7 +14,7 @@ export class ApiserverMetrics {
   private readonly latency: Histogram<'verb'>;
   readonly openWatches: Gauge;
 
-  constructor(pools: () => Pool[], openWatches: () => number) {
+  constructor(pools: () => Pool[], openWatches: () => number, writeGate: () => WriteGateStats) {
     this.registry = createMetricsRegistry('apiserver');
     this.requests = new Counter({
       name: 'kplane_apiserver_requests_total',
@@ -48,6 +49,26 @@ export class ApiserverMetrics {
         this.set({ state: 'waiting' }, all.reduce((n, p) => n + p.waitingCount, 0));
       },
     });
+    const gateCounter = (name: string, help: string, read: (s: WriteGateStats) => number) => {
+      let reported = 0;
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const now = read(writeGate());
+          this.inc(now - reported);
+          reported = now;
+        },
+      });
+    };
+    gateCounter('kplane_apiserver_write_batches_total', 'Transactions that committed several waiting writes of one workspace together', (s) => s.batches);
+    gateCounter('kplane_apiserver_batched_writes_total', 'Writes committed in those transactions', (s) => s.batchedWrites);
+    gateCounter(
+      'kplane_apiserver_write_batches_run_alone_total',
+      'Batches PostgreSQL refused as a whole, whose writes then ran one by one',
+      (s) => s.batchesRunAlone,
+    );
   }
 
   observe(verb: string, group: string, code: number, seconds: number): void {
