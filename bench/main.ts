@@ -27,6 +27,11 @@ async function main(): Promise<number> {
   const onSignal = () => void platform.stop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A crash must not leave the apps running (they hold ports and the bench database).
+  process.once('uncaughtException', (err) => {
+    log(`bench crashed: ${err.stack ?? err}`);
+    void platform.stop().finally(() => process.exit(1));
+  });
   try {
     for (const s of selected) {
       log(`== ${s.name}: ${s.description}`);

@@ -14,6 +14,8 @@ export interface ApiserverConfig {
   writesInFlightPerWorkspace: number;
   /** Writes of one workspace that waited run together, up to this many per transaction (WorkspaceWriteGate). */
   writeBatchMax: number;
+  /** Write transactions in PostgreSQL at once, all workspaces together (Infinity: no bound). */
+  writeTransactionsInFlight: number;
 }
 
 export function loadApiserverConfig(): ApiserverConfig {
@@ -34,5 +36,6 @@ export function loadApiserverConfig(): ApiserverConfig {
     maxWatchesPerWorkspace: env.KPLANE_MAX_WATCHES_PER_WORKSPACE,
     writesInFlightPerWorkspace: env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE,
     writeBatchMax: env.KPLANE_WRITE_BATCH_MAX,
+    writeTransactionsInFlight: env.KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT || Infinity,
   });
 }

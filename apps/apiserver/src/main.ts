@@ -41,7 +41,7 @@ async function bootstrap(): Promise<void> {
   // One gate per process: a workspace's writes beyond a few in flight wait here, not on its revision
   // row in PostgreSQL, and one workspace's write storm cannot hold every pooled connection; the
   // writes that waited commit together.
-  const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace, config.writeBatchMax);
+  const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace, config.writeBatchMax, config.writeTransactionsInFlight);
   const metrics = new ApiserverMetrics(() => [shardPool, watchPool], () => watches.total(), () => writeGate.stats);
   const usage = new ApiRequestCounter();
   usage.start(shardPool, 5000, (err) => logger.warn({ err: (err as Error).message }, 'usage counter flush failed'));

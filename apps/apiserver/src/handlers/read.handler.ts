@@ -70,7 +70,18 @@ async function streamList(
   const marker = `"${arrayKey}":[]`;
   const at = head.lastIndexOf(marker);
   res.writeHead(200, { 'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private' });
-  const write = (chunk: string) => (res.write(chunk) ? Promise.resolve() : new Promise<void>((done) => (res.once('drain', done), res.once('close', done))));
+  // Waits for the socket to drain (or close) under backpressure; each wait removes both of its
+  // listeners, so a long list does not pile them up on the response.
+  const write = (chunk: string) =>
+    res.write(chunk)
+      ? Promise.resolve()
+      : new Promise<void>((done) => {
+          const settle = () => {
+            res.off('drain', settle).off('close', settle);
+            done();
+          };
+          res.once('drain', settle).once('close', settle);
+        });
   await write(head.slice(0, at) + `"${arrayKey}":[`);
   let firstItem = true;
   let current: ListResult | null = first;

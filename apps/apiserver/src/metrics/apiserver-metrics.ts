@@ -65,9 +65,9 @@ export class ApiserverMetrics {
     gateCounter('kplane_apiserver_write_batches_total', 'Transactions that committed several waiting writes of one workspace together', (s) => s.batches);
     gateCounter('kplane_apiserver_batched_writes_total', 'Writes committed in those transactions', (s) => s.batchedWrites);
     gateCounter(
-      'kplane_apiserver_write_batches_run_alone_total',
-      'Batches PostgreSQL refused as a whole, whose writes then ran one by one',
-      (s) => s.batchesRunAlone,
+      'kplane_apiserver_write_batches_split_total',
+      'Write transactions refused as a whole, whose writes were then tried again in smaller ones',
+      (s) => s.batchesSplit,
     );
   }
 

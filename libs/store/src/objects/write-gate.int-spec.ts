@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { quotedWorkspaceSchema, workspaceSchemaName } from '../schemas/workspace-schema-name';
+import { inWorkspaceStatements, SHARED_TX_LOCK_TIMEOUT } from '../sql/workspace-tx';
 import { createStoreTestDb, StoreTestDb } from '../testing/store-test-db';
 import { KubeObject } from './kube-object.types';
 import { WorkspaceStore } from './workspace-store';
@@ -34,7 +37,7 @@ describe('WorkspaceWriteGate: writes that waited commit together (group commit)'
     const { store, gate, gated } = await gatedWorkspace();
     const before = Number(await store.currentResourceVersion());
     const created = await Promise.all(Array.from({ length: 20 }, (_, i) => gated.create('configmaps', cm(`c${i}`, { i: String(i) }))));
-    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 19, batchesRunAlone: 0 });
+    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 19, batchesSplit: 0 });
     expect(created.map((o) => Number(o.metadata.resourceVersion))).toEqual(Array.from({ length: 20 }, (_, i) => before + 1 + i));
     for (const [i, o] of created.entries()) expect(await store.get('configmaps', 'default', `c${i}`)).toEqual(o);
     const changes = await store.changesSince(String(before));
@@ -45,11 +48,12 @@ describe('WorkspaceWriteGate: writes that waited commit together (group commit)'
   it('each write of a batch gets its own answer: a taken name fails alone', async () => {
     const { store, gate, gated } = await gatedWorkspace();
     await gated.create('configmaps', cm('taken'));
+    await new Promise((r) => setImmediate(r)); // its slot is handed back
     const blocker = gated.create('configmaps', cm('first'));
     const rest = ['a', 'taken', 'b'].map((n) => gated.create('configmaps', cm(n)));
     const results = await settle([blocker, ...rest]);
     expect(results.map((r) => (typeof r === 'string' ? r : r.metadata.name))).toEqual(['first', 'a', 'STORE_ALREADY_EXISTS', 'b']);
-    expect(gate.stats).toMatchObject({ batches: 1, batchedWrites: 3, batchesRunAlone: 0 });
+    expect(gate.stats).toMatchObject({ batches: 1, batchedWrites: 3, batchesSplit: 0 });
     expect((await store.list('configmaps')).items.map((o) => o.metadata.name).sort()).toEqual(['a', 'b', 'first', 'taken']);
   });
 
@@ -58,7 +62,7 @@ describe('WorkspaceWriteGate: writes that waited commit together (group commit)'
     const quota = { maxObjects: 4 };
     const results = await settle(['a', 'b', 'c', 'd', 'e', 'f'].map((n) => gated.create('configmaps', cm(n), undefined, { quota })));
     expect(results.map((r) => (typeof r === 'string' ? r : r.metadata.name))).toEqual(['a', 'b', 'c', 'd', 'STORE_QUOTA_EXCEEDED', 'STORE_QUOTA_EXCEEDED']);
-    expect(gate.stats).toMatchObject({ batches: 1, batchedWrites: 5, batchesRunAlone: 0 });
+    expect(gate.stats).toMatchObject({ batches: 1, batchedWrites: 5, batchesSplit: 0 });
     expect(await store.usage()).toMatchObject({ objects: 4 });
   });
 
@@ -93,7 +97,7 @@ describe('WorkspaceWriteGate: writes that waited commit together (group commit)'
     const rest = [cm('a'), cm('bad', { v: 'nul \u0000 here' }), cm('b')].map((o) => gated.create('configmaps', o));
     const results = await settle([blocker, ...rest]);
     expect(results.map((r) => (typeof r === 'string' ? r : r.metadata.name))).toEqual(['first', 'a', 'STORE_INVALID_NAME', 'b']);
-    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 3, batchesRunAlone: 1 });
+    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 3, batchesSplit: 1 });
     // The rolled-back batch left nothing behind: three objects, three changes.
     expect((await store.list('configmaps')).items.map((o) => o.metadata.name).sort()).toEqual(['a', 'b', 'first']);
     const changes = await store.changesSince(String(before));
@@ -105,6 +109,101 @@ describe('WorkspaceWriteGate: writes that waited commit together (group commit)'
     const { gate, gated } = await gatedWorkspace(4);
     await Promise.all(Array.from({ length: 10 }, (_, i) => gated.create('configmaps', cm(`m${i}`))));
     // 1 alone, then 4 + 4 + 1 waiting.
-    expect(gate.stats).toEqual({ batches: 2, batchedWrites: 8, batchesRunAlone: 0 });
+    expect(gate.stats).toEqual({ batches: 2, batchedWrites: 8, batchesSplit: 0 });
+  });
+
+  describe('with a bound on transactions across workspaces', () => {
+    it('writes of several workspaces that waited commit in one transaction, each as its own workspace', async () => {
+      const gate = new WorkspaceWriteGate(1, 32, 1);
+      const [a, b, c] = await Promise.all([t.newWorkspace(), t.newWorkspace(), t.newWorkspace()]);
+      const on = (w: { id: string }) => new WorkspaceStore(t.pool, w.id, { writeGate: gate });
+      const before = await Promise.all([a, b, c].map((w) => w.store.currentResourceVersion()));
+      const results = await Promise.all([
+        on(a).create('configmaps', cm('first')),
+        on(b).create('configmaps', cm('same', { of: 'b' })),
+        on(c).create('configmaps', cm('same', { of: 'c' })),
+        on(b).create('configmaps', cm('other', { of: 'b' })),
+      ]);
+      // a's write took the one transaction; b's and c's first writes waited for it together (b's
+      // second waited in b's lane, one transaction per workspace at a time).
+      expect(gate.stats).toEqual({ batches: 1, batchedWrites: 2, batchesSplit: 0 });
+      expect(results.map((o) => o.data)).toEqual([{}, { of: 'b' }, { of: 'c' }, { of: 'b' }]);
+      expect(await b.store.get('configmaps', 'default', 'same')).toMatchObject({ data: { of: 'b' } });
+      expect(await c.store.get('configmaps', 'default', 'same')).toMatchObject({ data: { of: 'c' } });
+      expect(await a.store.get('configmaps', 'default', 'same')).toBeNull();
+      // Each workspace's revisions and change log hold its own writes only.
+      const changes = await Promise.all([a, b, c].map((w, i) => w.store.changesSince(before[i])));
+      expect(changes.map((cs) => cs.map((ch) => ch.name))).toEqual([['first'], ['same', 'other'], ['same']]);
+    });
+
+    it('a workspace whose statement fails does not fail the others it shared a transaction with', async () => {
+      const gate = new WorkspaceWriteGate(1, 32, 1);
+      const [a, b] = await Promise.all([t.newWorkspace(), t.newWorkspace()]);
+      const ghost = new WorkspaceStore(t.pool, randomUUID(), { writeGate: gate }); // no role, no schema
+      const results = await settle([
+        new WorkspaceStore(t.pool, a.id, { writeGate: gate }).create('configmaps', cm('first')),
+        new WorkspaceStore(t.pool, b.id, { writeGate: gate }).create('configmaps', cm('b')),
+        ghost.create('configmaps', cm('g')),
+        new WorkspaceStore(t.pool, a.id, { writeGate: gate }).create('configmaps', cm('a')),
+      ]);
+      expect(results.map((r) => (typeof r === 'string' ? r : r.metadata.name))).toEqual(['first', 'b', 'STORE_UNAVAILABLE', 'a']);
+      expect(gate.stats).toMatchObject({ batchesSplit: 1 });
+      expect((await b.store.list('configmaps')).items.map((o) => o.metadata.name)).toEqual(['b']);
+    });
+
+    it('a workspace waiting on a lock of its own holds up the others it shared a transaction with only briefly', async () => {
+      const gate = new WorkspaceWriteGate(1, 32, 1);
+      const [a, b, c] = await Promise.all([t.newWorkspace(), t.newWorkspace(), t.newWorkspace()]);
+      const on = (w: { id: string }) => new WorkspaceStore(t.pool, w.id, { writeGate: gate });
+      // Someone holds b's revision row (as a long write transaction of b would).
+      const holder = await t.pool.connect();
+      try {
+        await holder.query(`BEGIN; SELECT rv FROM ${quotedWorkspaceSchema(b.id)}.meta FOR UPDATE`);
+        const first = on(a).create('configmaps', cm('first'));
+        const blocked = on(b).create('configmaps', cm('blocked'));
+        const free = on(c).create('configmaps', cm('free'));
+        let blockedDone = false;
+        void blocked.then(() => (blockedDone = true), () => (blockedDone = true));
+        // b and c waited for the one transaction together; b's lock wait failed it after the lock
+        // timeout, and c's write went ahead in a transaction of its own while b still waits.
+        await expect(Promise.all([first, free])).resolves.toHaveLength(2);
+        expect(blockedDone).toBe(false);
+        expect(gate.stats).toMatchObject({ batches: 1, batchedWrites: 2, batchesSplit: 1 });
+        await holder.query('COMMIT');
+        await expect(blocked).resolves.toMatchObject({ metadata: { name: 'blocked' } });
+      } finally {
+        holder.release();
+      }
+    });
+
+    it('the lock timeout ends with its transaction', async () => {
+      const [a, b] = await Promise.all([t.newWorkspace(), t.newWorkspace()]);
+      const one = new Pool({ connectionString: t.db.url, max: 1 });
+      try {
+        const probe = { name: 'probe', text: `SELECT current_setting('lock_timeout') AS lt, current_user AS who` };
+        const on = (id: string) => ({ schema: quotedWorkspaceSchema(id), stmt: probe, values: [] });
+        const rows = await inWorkspaceStatements<{ lt: string; who: string }>(one, [on(a.id), on(b.id)]);
+        expect(rows).toEqual([[{ lt: SHARED_TX_LOCK_TIMEOUT, who: workspaceSchemaName(a.id) }], [{ lt: SHARED_TX_LOCK_TIMEOUT, who: workspaceSchemaName(b.id) }]]);
+        // One workspace's statements alone wait as long as they must; the setting did not outlive its transaction.
+        expect(await inWorkspaceStatements(one, [on(a.id), on(a.id)])).toEqual(Array(2).fill([{ lt: '0', who: workspaceSchemaName(a.id) }]));
+        expect((await one.query('SHOW lock_timeout')).rows).toEqual([{ lock_timeout: '0' }]);
+      } finally {
+        await one.end();
+      }
+    });
+
+    it('transactions that span workspaces take their revision rows in one order: no deadlock under load', async () => {
+      const gate = new WorkspaceWriteGate(2, 4, 3);
+      const spaces = await Promise.all(Array.from({ length: 5 }, () => t.newWorkspace()));
+      const stores = spaces.map((w) => new WorkspaceStore(t.pool, w.id, { writeGate: gate }));
+      // Workspaces in a shuffled order, so batches of different transactions meet them in different orders.
+      const picks = Array.from({ length: 200 }, (_, i) => (i * 7 + (i >> 3)) % 5);
+      await Promise.all(picks.map((w, i) => stores[w].create('configmaps', cm(`o${i}`))));
+      expect(gate.stats.batches).toBeGreaterThan(0);
+      // A deadlock would have failed a transaction, run again write by write.
+      expect(gate.stats.batchesSplit).toBe(0);
+      const counts = await Promise.all(spaces.map(async (w) => (await w.store.usage()).objects));
+      expect(counts).toEqual([0, 1, 2, 3, 4].map((w) => picks.filter((p) => p === w).length));
+    });
   });
 });

@@ -73,7 +73,7 @@ describe('WriteGate', () => {
     await f.finish();
     expect(f.calls).toEqual([[0], [1, 2, 3], [4, 5]]);
     await expect(Promise.all(results)).resolves.toEqual(['done 0', 'done 1 in batch', 'done 2 in batch', 'done 3 in batch', 'done 4 in batch', 'done 5 in batch']);
-    expect(gate.stats).toEqual({ batches: 2, batchedWrites: 5, batchesRunAlone: 0 });
+    expect(gate.stats).toEqual({ batches: 2, batchedWrites: 5, batchesSplit: 0 });
     expect(gate.busyWorkspaces).toBe(0);
   });
 
@@ -94,7 +94,7 @@ describe('WriteGate', () => {
     await f.finish();
     expect(f.calls).toEqual([[0], [1, 2, 3], [1], [2], [3]]);
     await expect(Promise.all(results)).resolves.toEqual(['done 0', 'done 1', 'write 2 refused', 'done 3']);
-    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 3, batchesRunAlone: 1 });
+    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 3, batchesSplit: 1 });
   });
 
   it('a batch whose outcome is unknown (connection lost) is not run again: every write gets the error', async () => {
@@ -105,6 +105,30 @@ describe('WriteGate', () => {
     expect(f.calls).toEqual([[0], [1, 2]]);
     await expect(Promise.all(results)).resolves.toEqual(['done 0', 'connection lost', 'connection lost']);
     expect(gate.busyWorkspaces).toBe(0);
+  });
+
+  it('with a bound on transactions, the batches of several workspaces that wait for one commit together', async () => {
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 1, 10, 1);
+    const results = [gate.run('a', { n: 0 }), gate.run('b', { n: 1 }), gate.run('c', { n: 2 }), gate.run('a', { n: 3 }), gate.run('d', { n: 4, db: 'other' })];
+    await tick();
+    expect(f.calls).toEqual([[0]]); // the one transaction allowed
+    await f.finish();
+    // b and c waited together; a's next write waited for its own lane; d may not share a transaction.
+    expect(f.calls).toEqual([[0], [1, 2], [4], [3]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 0', 'done 1 in batch', 'done 2 in batch', 'done 3', 'done 4']);
+    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 2, batchesSplit: 0 });
+    expect(gate.busyWorkspaces).toBe(0);
+  });
+
+  it('a merged transaction refused as a whole is run again write by write: only the bad write fails', async () => {
+    const f = fakeRunner();
+    const gate = new WriteGate(f.runner, 1, 10, 1);
+    const results = [gate.run('a', { n: 0 }), gate.run('b', { n: 1, bad: true }), gate.run('c', { n: 2 })].map((p) => p.catch((e: Error) => e.message));
+    await f.finish();
+    expect(f.calls).toEqual([[0], [1, 2], [1], [2]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 0', 'write 1 refused', 'done 2']);
+    expect(gate.stats).toEqual({ batches: 1, batchedWrites: 2, batchesSplit: 1 });
   });
 
   it('keeps workspaces apart: a full lane does not hold up another workspace', async () => {
@@ -136,6 +160,7 @@ describe('WriteGate', () => {
     for (const bad of [0, -1, 1.5, NaN]) {
       expect(() => new WriteGate(f.runner, bad)).toThrow(/perWorkspace must be a positive integer/);
       expect(() => new WriteGate(f.runner, 1, bad)).toThrow(/maxBatch must be a positive integer/);
+      expect(() => new WriteGate(f.runner, 1, 1, bad)).toThrow(/transactions must be a positive integer or Infinity/);
     }
   });
 });

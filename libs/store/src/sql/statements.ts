@@ -68,6 +68,8 @@ export const setLocalRole = perSchema('tx.set_local_role', (s) => `SET LOCAL ROL
 export const setSearchPath = perSchema('tx.set_search_path', (s) => `SET search_path TO ${s}, pg_temp`);
 export const setLocalSearchPath = perSchema('tx.set_local_search_path', (s) => `SET LOCAL search_path TO ${s}, pg_temp`);
 export const resetSearchPath = st('tx.reset_search_path', 'RESET search_path');
+/** lock_timeout ($1) for the rest of the transaction (SET LOCAL, which takes no parameter). */
+export const setLocalLockTimeout = st('tx.set_local_lock_timeout', `SELECT set_config('lock_timeout', $1, true)`);
 
 // ---- provisioning -------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import { StoreError } from '../store.errors';
 import { isMissingRole, toStoreError } from './pg-error.mapper';
 import * as sql from './statements';
 import { Statement } from './statements';
-import { PipelinedResult, PipelineFailure, runPipelined, runPipelinedMany } from './pipelined-statement';
+import { PipelinedMain, PipelinedResult, PipelineFailure, runPipelined, runPipelinedMany } from './pipelined-statement';
 
 /**
  * A client inside a workspace transaction; `run` translates pg errors and names them. The
@@ -103,37 +103,65 @@ export async function inWorkspaceTx<T>(pool: Pool, schema: QuotedSchema, mode: T
  * the pool in its login role and default search path either way.
  */
 export async function inWorkspaceStatement<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, stmt: Statement, values: unknown[]): Promise<R[]> {
-  return (await inWorkspaceStatements<R>(pool, schema, [{ stmt, values }]))[0];
+  return (await inWorkspaceStatements<R>(pool, [{ schema, stmt, values }]))[0];
 }
 
-/** A statement and its values. */
-export interface BoundStatement {
+/** A statement, its values and the workspace it runs in. */
+export interface WorkspaceStatement {
+  schema: QuotedSchema;
   stmt: Statement;
   values: unknown[];
 }
 
+/** How long a transaction of several workspaces' statements waits for any lock before it fails. */
+export const SHARED_TX_LOCK_TIMEOUT = '200ms';
+
 /**
- * Several statements as `inWorkspaceStatement` runs one: in order, in one implicit transaction and
- * one round trip, so they commit together (one commit, one WAL flush) or not at all. The rows of
- * each, in order.
+ * Several statements as `inWorkspaceStatement` runs one, each as its own workspace's role with its
+ * schema as search path: in one implicit transaction and one round trip, so they commit together
+ * (one commit, one WAL flush) or not at all. The statements of one workspace run in the order
+ * given; the workspaces in schema order, so that two such transactions always take revision rows
+ * in the same order and never wait on each other in a cycle; and such a transaction fails if it
+ * waits for a lock longer than SHARED_TX_LOCK_TIMEOUT. The rows of each, in the order given.
  */
-export async function inWorkspaceStatements<R extends Record<string, any>>(pool: Pool, schema: QuotedSchema, statements: readonly BoundStatement[]): Promise<R[][]> {
+export async function inWorkspaceStatements<R extends Record<string, any>>(pool: Pool, statements: readonly WorkspaceStatement[]): Promise<R[][]> {
   const client = await connect(pool);
-  const setRole = sql.setRole(schema);
-  const setup = [setRole.text, sql.setSearchPath(schema).text];
+  const order = statements.map((_, i) => i);
+  order.sort((a, b) => (statements[a].schema < statements[b].schema ? -1 : statements[a].schema > statements[b].schema ? 1 : a - b));
+  const mains: PipelinedMain[] = [];
+  /** For each step of the pipeline, the statement it belongs to and whether it takes the role. */
+  const steps: { of: WorkspaceStatement; setsRole: boolean }[] = [];
+  const rowsAt: number[] = new Array(statements.length);
+  let current: QuotedSchema | undefined;
+  if (new Set(statements.map((s) => s.schema)).size > 1) {
+    // Writes of several workspaces share this transaction: none may keep the others waiting on a
+    // lock of its own workspace for long (a caller splits the transaction when this fails).
+    mains.push({ text: sql.setLocalLockTimeout.text, values: [SHARED_TX_LOCK_TIMEOUT] });
+    steps.push({ of: statements[order[0]], setsRole: false });
+  }
+  for (const i of order) {
+    const s = statements[i];
+    if (s.schema !== current) {
+      mains.push({ text: sql.setRole(s.schema).text, values: [] }, { text: sql.setSearchPath(s.schema).text, values: [] });
+      steps.push({ of: s, setsRole: true }, { of: s, setsRole: false });
+      current = s.schema;
+    }
+    rowsAt[i] = mains.length;
+    mains.push({ text: s.stmt.text, values: s.values, preparedAs: preparedName(s.stmt, s.schema) });
+    steps.push({ of: s, setsRole: false });
+  }
   try {
-    const mains = statements.map(({ stmt, values }) => ({ text: stmt.text, values, preparedAs: preparedName(stmt, schema) }));
-    const results = await runPipelinedMany<R>(client, setup, mains, [sql.resetSearchPath.text, sql.resetRole.text]);
+    const results = await runPipelinedMany<R>(client, [], mains, [sql.resetSearchPath.text, sql.resetRole.text]);
     client.release();
-    return results.map((r) => r.rows);
+    return rowsAt.map((i) => results[i].rows);
   } catch (err) {
     // An error the server reported leaves a usable connection; anything else (a lost connection,
     // a row that failed to decode) does not go back to the pool.
     client.release(err instanceof DatabaseError ? undefined : (err as Error));
     const step = (err as PipelineFailure).step;
-    if (step === 0) throw roleError(err, schema, setRole.name);
-    const failed = step === undefined ? undefined : statements[step - setup.length];
-    throw toStoreError(err, (failed ?? statements[statements.length - 1]).stmt.name);
+    const failed = (step !== undefined && steps[step]) || steps[steps.length - 1];
+    if (failed.setsRole) throw roleError(err, failed.of.schema, sql.setRole(failed.of.schema).name);
+    throw toStoreError(err, failed.of.stmt.name);
   }
 }
 
