@@ -58,8 +58,11 @@ export const apiserverEnv = commonEnv.extend({
   KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE: z.coerce.number().int().min(1).default(2),
   /** Writes of one workspace that waited for a slot commit together, up to this many per transaction. */
   KPLANE_WRITE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(32),
-  /** Write transactions in PostgreSQL at once on each replica, all workspaces together (0: no bound). */
-  KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: z.coerce.number().int().min(0).default(0),
+  /**
+   * Write transactions in PostgreSQL at once on each replica, all workspaces together; the writes that
+   * wait for one commit together (0: no bound, and no transaction shared by workspaces).
+   */
+  KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: z.coerce.number().int().min(0).default(4),
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;
