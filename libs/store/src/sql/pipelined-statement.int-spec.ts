@@ -172,6 +172,25 @@ describe('pipelined statements (one round trip, one transaction)', () => {
       }
     });
 
+    it('a pipeline binding more statements than a connection keeps closes none of them; the next one trims', async () => {
+      const c = await t.pool.connect();
+      try {
+        const text = 'SELECT $1::int * 3 AS n';
+        const count = PREPARED_PER_CONNECTION + 5;
+        const wide = (offset: number) =>
+          runPipelinedMany<{ n: number }>(c, [], Array.from({ length: count }, (_, i) => ({ text, values: [i], preparedAs: `probe.wide.${i + offset}` })));
+        for (const offset of [0, 3]) {
+          const results = await wide(offset); // the second overlaps the first, partly prepared already
+          expect(results.map((r) => r.rows[0].n)).toEqual(Array.from({ length: count }, (_, i) => i * 3));
+        }
+        expect(await preparedOnServer(c)).toHaveLength(count);
+        expect((await runPipelined<{ n: number }>(c, [], text, [7], [], 'probe.wide.next')).rows).toEqual([{ n: 21 }]);
+        expect(await preparedOnServer(c)).toHaveLength(PREPARED_PER_CONNECTION);
+      } finally {
+        c.release(true);
+      }
+    });
+
     it('one prepared text reads the tables of whichever workspace it runs in, and no other', async () => {
       const other = await t.newWorkspace();
       const mine = await t.newWorkspace();

@@ -91,11 +91,15 @@ class PreparedNames {
     return true;
   }
 
-  /** Forgets the least recently used names so that `more` more fit; they are to be closed. */
-  makeRoom(more = 1): string[] {
+  /**
+   * Forgets the least recently used names, except those in `keep`, so that `more` more fit (as far
+   * as the kept ones allow); they are to be closed.
+   */
+  makeRoom(more: number, keep: ReadonlySet<string>): string[] {
     const evicted: string[] = [];
     for (const name of this.names) {
       if (this.names.size + more <= PREPARED_PER_CONNECTION) break;
+      if (keep.has(name)) continue;
       this.names.delete(name);
       evicted.push(name);
     }
@@ -144,12 +148,14 @@ class PipelinedStatement implements Submittable {
     // first use in this pipeline), after closing what it evicts. The closes go first: nothing
     // before them can fail, so they always run.
     const toPrepare = new Set<string>();
-    const evicted: string[] = [];
+    const used = new Set<string>();
     for (const { preparedAs } of this.mains) {
-      if (preparedAs === undefined || toPrepare.has(preparedAs) || names!.use(preparedAs)) continue;
-      evicted.push(...names!.makeRoom(toPrepare.size + 1));
-      toPrepare.add(preparedAs);
+      if (preparedAs === undefined || used.has(preparedAs)) continue;
+      used.add(preparedAs);
+      if (!names!.use(preparedAs)) toPrepare.add(preparedAs);
     }
+    // Never closes a statement this pipeline binds.
+    const evicted = toPrepare.size > 0 ? names!.makeRoom(toPrepare.size, used) : [];
     // Corked, so the whole pipeline leaves in one write. (pg's typings declare a `more` flag that
     // its Connection ignores.)
     connection.stream.cork();

@@ -126,30 +126,7 @@ export const SHARED_TX_LOCK_TIMEOUT = '200ms';
  */
 export async function inWorkspaceStatements<R extends Record<string, any>>(pool: Pool, statements: readonly WorkspaceStatement[]): Promise<R[][]> {
   const client = await connect(pool);
-  const order = statements.map((_, i) => i);
-  order.sort((a, b) => (statements[a].schema < statements[b].schema ? -1 : statements[a].schema > statements[b].schema ? 1 : a - b));
-  const mains: PipelinedMain[] = [];
-  /** For each step of the pipeline, the statement it belongs to and whether it takes the role. */
-  const steps: { of: WorkspaceStatement; setsRole: boolean }[] = [];
-  const rowsAt: number[] = new Array(statements.length);
-  let current: QuotedSchema | undefined;
-  if (new Set(statements.map((s) => s.schema)).size > 1) {
-    // Writes of several workspaces share this transaction: none may keep the others waiting on a
-    // lock of its own workspace for long (a caller splits the transaction when this fails).
-    mains.push({ text: sql.setLocalLockTimeout.text, values: [SHARED_TX_LOCK_TIMEOUT] });
-    steps.push({ of: statements[order[0]], setsRole: false });
-  }
-  for (const i of order) {
-    const s = statements[i];
-    if (s.schema !== current) {
-      mains.push({ text: sql.setRole(s.schema).text, values: [] }, { text: sql.setSearchPath(s.schema).text, values: [] });
-      steps.push({ of: s, setsRole: true }, { of: s, setsRole: false });
-      current = s.schema;
-    }
-    rowsAt[i] = mains.length;
-    mains.push({ text: s.stmt.text, values: s.values, preparedAs: preparedName(s.stmt, s.schema) });
-    steps.push({ of: s, setsRole: false });
-  }
+  const { mains, steps, rowsAt } = pipelineOf(statements);
   try {
     const results = await runPipelinedMany<R>(client, [], mains, [sql.resetSearchPath.text, sql.resetRole.text]);
     client.release();
@@ -163,6 +140,38 @@ export async function inWorkspaceStatements<R extends Record<string, any>>(pool:
     if (failed.setsRole) throw roleError(err, failed.of.schema, sql.setRole(failed.of.schema).name);
     throw toStoreError(err, failed.of.stmt.name);
   }
+}
+
+/**
+ * The pipeline of inWorkspaceStatements: a role and search path before each workspace's statements,
+ * workspaces in schema order. `steps` says which statement each step serves (for errors), `rowsAt`
+ * which step answers each statement.
+ */
+function pipelineOf(statements: readonly WorkspaceStatement[]) {
+  const order = statements.map((_, i) => i);
+  order.sort((a, b) => (statements[a].schema < statements[b].schema ? -1 : statements[a].schema > statements[b].schema ? 1 : a - b));
+  const mains: PipelinedMain[] = [];
+  const steps: { of: WorkspaceStatement; setsRole: boolean }[] = [];
+  const rowsAt: number[] = new Array(statements.length);
+  if (new Set(statements.map((s) => s.schema)).size > 1) {
+    // Writes of several workspaces share this transaction: none may keep the others waiting on a
+    // lock of its own workspace for long (the write gate splits the transaction when this fails).
+    mains.push({ text: sql.setLocalLockTimeout.text, values: [SHARED_TX_LOCK_TIMEOUT] });
+    steps.push({ of: statements[order[0]], setsRole: false });
+  }
+  let current: QuotedSchema | undefined;
+  for (const i of order) {
+    const s = statements[i];
+    if (s.schema !== current) {
+      mains.push({ text: sql.setRole(s.schema).text, values: [] }, { text: sql.setSearchPath(s.schema).text, values: [] });
+      steps.push({ of: s, setsRole: true }, { of: s, setsRole: false });
+      current = s.schema;
+    }
+    rowsAt[i] = mains.length;
+    mains.push({ text: s.stmt.text, values: s.values, preparedAs: preparedName(s.stmt, s.schema) });
+    steps.push({ of: s, setsRole: false });
+  }
+  return { mains, steps, rowsAt };
 }
 
 /**
