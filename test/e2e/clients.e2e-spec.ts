@@ -61,6 +61,12 @@ class LeaseElector {
   }
 }
 
+/** kplane_apiserver_batched_writes_total of the suite's apiserver. */
+async function batchedWrites(ws: TestWorkspace): Promise<number> {
+  const metrics = await kubeRequest(ws, 'GET', '/metrics', { rawPath: true, token: null });
+  return Number(/^kplane_apiserver_batched_writes_total\{[^}]*\} (\d+)$/m.exec(metrics.text)![1]);
+}
+
 describe('other Kubernetes clients', () => {
   const suite = usePlatformSuite('clients', ['c1']);
   let ws: TestWorkspace;
@@ -68,6 +74,29 @@ describe('other Kubernetes clients', () => {
   beforeAll(async () => {
     ws = suite.workspace('c1');
     expect((await kubeRequest(ws, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'apps' } } })).status).toBe(201);
+  });
+
+  it('client-node writes sent at once to one workspace each get their own answer, committed together', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(ws.kubeconfigYaml);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const batchedBefore = await batchedWrites(ws);
+    const names = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
+    // One name twice: exactly one of the two creates wins, the other gets AlreadyExists.
+    const creates = await Promise.allSettled([...names, 'burst-0'].map((name) => core.createNamespacedConfigMap({ namespace: 'apps', body: { metadata: { name }, data: { name } } })));
+    const created = creates.filter((r): r is PromiseFulfilledResult<k8s.V1ConfigMap> => r.status === 'fulfilled').map((r) => r.value);
+    const refused = creates.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(created).toHaveLength(40);
+    expect(refused.map((r) => (r.reason as { code?: number }).code)).toEqual([409]);
+    expect(new Set(created.map((c) => c.metadata!.resourceVersion)).size).toBe(40);
+    const patched = await Promise.all(
+      names.map((name) => core.patchNamespacedConfigMap({ name, namespace: 'apps', body: { data: { patched: 'yes' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch))),
+    );
+    expect(patched.every((c, i) => c.data?.patched === 'yes' && c.data?.name === names[i])).toBe(true);
+    const listed = await core.listNamespacedConfigMap({ namespace: 'apps' });
+    expect(listed.items.filter((c) => c.metadata!.name!.startsWith('burst-') && c.data?.patched === 'yes')).toHaveLength(40);
+    // The apiserver's write gate committed some of them together (two transactions per workspace at once).
+    expect(await batchedWrites(ws)).toBeGreaterThan(batchedBefore);
   });
 
   it('elects exactly one leader among two client-node contenders, and fails over', async () => {
