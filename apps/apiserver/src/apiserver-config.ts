@@ -12,7 +12,7 @@ export interface ApiserverConfig {
   maxWatchesPerWorkspace: number;
   /** Transactions of single-object writes of one workspace in PostgreSQL at once (WorkspaceWriteGate). */
   writesInFlightPerWorkspace: number;
-  /** Writes of one workspace that waited run together, up to this many per transaction (WorkspaceWriteGate). */
+  /** Writes that waited run together, up to this many per transaction (WorkspaceWriteGate). */
   writeBatchMax: number;
   /** Write transactions in PostgreSQL at once, all workspaces together (Infinity: no bound). */
   writeTransactionsInFlight: number;

@@ -56,7 +56,7 @@ export const apiserverEnv = commonEnv.extend({
   KPLANE_WORKSPACE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
   KPLANE_MAX_WATCHES_PER_WORKSPACE: z.coerce.number().int().min(1).default(200),
   KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE: z.coerce.number().int().min(1).default(2),
-  /** Writes of one workspace that waited for a slot commit together, up to this many per transaction. */
+  /** Writes that waited for a transaction commit together, up to this many per transaction. */
   KPLANE_WRITE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(32),
   /**
    * Write transactions in PostgreSQL at once on each replica, all workspaces together; the writes that

@@ -62,7 +62,7 @@ export class ApiserverMetrics {
         },
       });
     };
-    gateCounter('kplane_apiserver_write_batches_total', 'Transactions that committed several waiting writes of one workspace together', (s) => s.batches);
+    gateCounter('kplane_apiserver_write_batches_total', 'Write transactions that committed several waiting writes together (of one workspace or several)', (s) => s.batches);
     gateCounter('kplane_apiserver_batched_writes_total', 'Writes committed in those transactions', (s) => s.batchedWrites);
     gateCounter(
       'kplane_apiserver_write_batches_split_total',
