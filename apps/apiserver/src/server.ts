@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiRequestCounter, AuditWriter, WorkspaceAccess } from '@kplane/control';
-import { authorize, BUILTIN_RESOURCES, forbiddenFor, internalError, isResourceAttributes, KubeStatusError, methodNotAllowed, parseBoolParam } from '@kplane/kube';
-import { WatchHub, WorkspaceStore } from '@kplane/store';
+import { authorize, BUILTIN_RESOURCES, forbiddenFor, internalError, isResourceAttributes, KubeStatusError, methodNotAllowed, parseBoolParam, serviceUnavailable } from '@kplane/kube';
+import { isConnectionLoss, isStoreError, WatchHub, WorkspaceStore } from '@kplane/store';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
 import { Identity } from './auth/identity';
@@ -66,6 +66,13 @@ export function createKubeRequestHandler(deps: KubeServerDeps) {
       .catch((err) => {
         if (err instanceof KubeStatusError) {
           sendStatus(res, err);
+          return;
+        }
+        if (isStoreError(err, 'STORE_UNAVAILABLE') || isConnectionLoss(err)) {
+          // The database failed on a path that does not translate its errors itself (token lookup,
+          // a namespace check, an RBAC read): the client may retry, as for any storage outage.
+          deps.logger.warn({ requestId, err: (err as Error).message }, 'storage unavailable');
+          sendStatus(res, serviceUnavailable('the storage backend is unavailable', 1));
           return;
         }
         if (req.aborted || (err as { code?: string }).code === 'ECONNRESET' || (err as Error).message === 'aborted') {

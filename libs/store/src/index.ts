@@ -1,5 +1,6 @@
 // Public surface of @kplane/store. Internal modules are not imported from outside this lib.
 export { StoreError, isStoreError } from './store.errors';
+export { isConnectionLoss } from './sql/pg-error.mapper';
 export type { StoreErrorCode } from './store.errors';
 export type { LabelRequirement, FieldRequirement } from './selectors/selector-types';
 export { WORKSPACE_SCHEMA_PATTERN, workspaceSchemaName, workspaceIdFromSchemaName } from './schemas/workspace-schema-name';

@@ -1,4 +1,5 @@
-import { DatabaseError, Pool } from 'pg';
+import { Pool } from 'pg';
+import { isStatementError } from '../sql/pg-error.mapper';
 import { QuotedSchema } from '../schemas/workspace-schema-name';
 import { Statement } from '../sql/statements';
 import { StoreError } from '../store.errors';
@@ -101,8 +102,8 @@ export const WORKSPACE_WRITES: WriteRunner<WorkspaceWrite, WriteRows> = {
   one: (w) => inWorkspaceStatement(w.pool, w.schema, w.stmt, w.values),
   many: (ws) => inWorkspaceStatements(ws[0].pool, ws),
   joins: (a, b) => a.pool === b.pool,
-  // An error the server sent comes before the commit at the pipeline's Sync, which then rolls back.
-  rollbackCertain: (err) => err instanceof StoreError && err.cause instanceof DatabaseError,
+  // A statement's error comes before the commit at the pipeline's Sync, which then rolls back.
+  rollbackCertain: (err) => err instanceof StoreError && isStatementError(err.cause),
 };
 
 /** The write gate of an API server process: one per process, shared by every workspace. */

@@ -1,3 +1,4 @@
+import { DatabaseError } from 'pg';
 import { StoreError } from '../store.errors';
 
 /**
@@ -33,4 +34,33 @@ export function toStoreError(err: unknown, statement: string): StoreError {
 export function isMissingRole(err: unknown): boolean {
   const e = err as { code?: string };
   return e?.code === '22023' || e?.code === '42704';
+}
+
+/**
+ * An error PostgreSQL reported for a statement while the session lives on (severity ERROR, not
+ * FATAL or PANIC): the transaction it was in is rolled back and the connection is fit for reuse.
+ * A session the server ends (terminated, shut down) is neither: the connection is gone, and the
+ * end may come after a commit whose answer was lost.
+ */
+export function isStatementError(err: unknown): err is DatabaseError {
+  return err instanceof DatabaseError && err.severity !== 'FATAL' && err.severity !== 'PANIC';
+}
+
+/** node-postgres' own errors when a connection is lost, refused or cannot be had in time. */
+const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/**
+ * Whether `err`, or what it wraps (a StoreError's cause, TypeORM's driverError), says that the
+ * database could not be reached or ended the session, rather than that a statement failed: the
+ * request may be retried once the database is back.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  let e = err as { cause?: unknown; driverError?: unknown; code?: unknown; message?: unknown } | undefined;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (e instanceof DatabaseError) return !isStatementError(e) || /^(08|57P)/.test(e.code ?? '');
+    if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e.code)) return true;
+    if (typeof e.message === 'string' && CONNECTION_LOST.test(e.message)) return true;
+    e = (e.cause ?? e.driverError) as typeof e;
+  }
+  return false;
 }

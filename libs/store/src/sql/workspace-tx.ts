@@ -1,7 +1,7 @@
-import { DatabaseError, Pool, PoolClient } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { QuotedSchema } from '../schemas/workspace-schema-name';
 import { StoreError } from '../store.errors';
-import { isMissingRole, toStoreError } from './pg-error.mapper';
+import { isMissingRole, isStatementError, toStoreError } from './pg-error.mapper';
 import * as sql from './statements';
 import { Statement } from './statements';
 import { PipelinedMain, PipelinedResult, PipelineFailure, runPipelined, runPipelinedMany } from './pipelined-statement';
@@ -132,9 +132,9 @@ export async function inWorkspaceStatements<R extends Record<string, any>>(pool:
     client.release();
     return rowsAt.map((i) => results[i].rows);
   } catch (err) {
-    // An error the server reported leaves a usable connection; anything else (a lost connection,
-    // a row that failed to decode) does not go back to the pool.
-    client.release(err instanceof DatabaseError ? undefined : (err as Error));
+    // A statement's error leaves a usable connection; anything else (a session the server ended, a
+    // lost connection, a row that failed to decode) does not go back to the pool.
+    client.release(isStatementError(err) ? undefined : (err as Error));
     const step = (err as PipelineFailure).step;
     const failed = (step !== undefined && steps[step]) || steps[steps.length - 1];
     if (failed.setsRole) throw roleError(err, failed.of.schema, sql.setRole(failed.of.schema).name);
@@ -185,12 +185,23 @@ export function preparedName(stmt: Statement, schema: QuotedSchema): string | un
 }
 
 async function connect(pool: Pool): Promise<PoolClient> {
+  let client: PoolClient;
   try {
-    return await pool.connect();
+    client = await pool.connect();
   } catch (err) {
     throw toStoreError(err, 'pool.connect');
   }
+  if (!guarded.has(client)) {
+    // A checked-out client whose session ends between its statements emits 'error' (the pool only
+    // listens while the client is idle), and an 'error' nobody listens to ends the process. The
+    // statement in flight, or the next one, reports the failure instead.
+    client.on('error', () => undefined);
+    guarded.add(client);
+  }
+  return client;
 }
+
+const guarded = new WeakSet<PoolClient>();
 
 /** Taking the workspace role failed: a missing role means the workspace is not provisioned. */
 function roleError(err: unknown, schema: QuotedSchema, statement: string): StoreError {
