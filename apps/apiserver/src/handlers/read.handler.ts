@@ -11,7 +11,7 @@ import {
   wantsTable,
 } from '@kplane/kube';
 import type { KubeObject, ListOptions, ListResult } from '@kplane/store';
-import { sendJson } from '../http/respond';
+import { sendJson, writeChunk } from '../http/respond';
 import { ResourceRequest } from './request-context';
 import { translated } from './store-errors';
 
@@ -70,18 +70,7 @@ async function streamList(
   const marker = `"${arrayKey}":[]`;
   const at = head.lastIndexOf(marker);
   res.writeHead(200, { 'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private' });
-  // Waits for the socket to drain (or close) under backpressure; each wait removes both of its
-  // listeners, so a long list does not pile them up on the response.
-  const write = (chunk: string) =>
-    res.write(chunk)
-      ? Promise.resolve()
-      : new Promise<void>((done) => {
-          const settle = () => {
-            res.off('drain', settle).off('close', settle);
-            done();
-          };
-          res.once('drain', settle).once('close', settle);
-        });
+  const write = (chunk: string) => writeChunk(res, chunk);
   await write(head.slice(0, at) + `"${arrayKey}":[`);
   let firstItem = true;
   let current: ListResult | null = first;

@@ -19,6 +19,7 @@ import {
 } from '@kplane/kube';
 import type { ChangeEvent, KubeObject, WatchHub, Watcher } from '@kplane/store';
 import { ResourceRequest } from './request-context';
+import { writeChunk } from '../http/respond';
 
 /** Bookmarks keep idle informers' revisions fresh so compaction does not force relists (§7 W6). */
 const BOOKMARK_INTERVAL_MS = 60_000;
@@ -81,11 +82,7 @@ export async function watchObjects(r: ResourceRequest, hub: WatchHub, limits: Wa
   };
   let clientGone = false;
   const write = async (line: string): Promise<void> => {
-    if (clientGone) return;
-    if (!res.write(line)) await new Promise<void>((done) => {
-      res.once('drain', done);
-      res.once('close', done);
-    });
+    if (!clientGone) await writeChunk(res, line);
   };
 
   let startRv = rvParam;

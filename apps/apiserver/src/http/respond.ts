@@ -7,6 +7,21 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
   res.end(payload);
 }
 
+/**
+ * Writes a chunk of a streamed answer; under backpressure, resolves once the socket drains or
+ * closes. Each wait removes both of its listeners, so a long stream does not pile them up.
+ */
+export function writeChunk(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise<void>((done) => {
+    const settle = () => {
+      res.off('drain', settle).off('close', settle);
+      done();
+    };
+    res.once('drain', settle).once('close', settle);
+  });
+}
+
 export function sendStatus(res: ServerResponse, err: KubeStatusError): void {
   if (res.headersSent) {
     res.destroy();
