@@ -56,8 +56,12 @@ export const apiserverEnv = commonEnv.extend({
   KPLANE_WORKSPACE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
   KPLANE_MAX_WATCHES_PER_WORKSPACE: z.coerce.number().int().min(1).default(200),
   KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE: z.coerce.number().int().min(1).default(2),
-  /** Writes that waited for a transaction commit together, up to this many per transaction. */
-  KPLANE_WRITE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(32),
+  /**
+   * Writes that waited for a transaction commit together, up to this many per transaction. At most 64:
+   * a transaction over many workspaces prepares a statement per workspace on its connection (~215 KiB
+   * of PostgreSQL memory each, beyond the 64 a connection keeps).
+   */
+  KPLANE_WRITE_BATCH_MAX: z.coerce.number().int().min(1).max(64).default(32),
   /**
    * Write transactions in PostgreSQL at once on each replica, all workspaces together; the writes that
    * wait for one commit together (0: no bound, and no transaction shared by workspaces).

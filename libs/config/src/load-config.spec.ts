@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiEnv, apiserverUrl, ConfigError, parseEnv, resolveSecrets } from '.';
+import { apiEnv, apiserverEnv, apiserverUrl, ConfigError, parseEnv, resolveSecrets } from '.';
 
 describe('parseEnv', () => {
   it('applies the contract defaults', () => {
@@ -27,6 +27,15 @@ describe('parseEnv', () => {
     expect(message).toContain('DATABASE_URL');
     expect(message).toContain('KPLANE_MASTER_KEY');
     expect(message).not.toContain('secret-password');
+  });
+
+  it("bounds the apiserver's write batching", () => {
+    const env = parseEnv(apiserverEnv, {});
+    expect([env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE, env.KPLANE_WRITE_BATCH_MAX, env.KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT]).toEqual([2, 32, 4]);
+    expect(parseEnv(apiserverEnv, { KPLANE_WRITE_BATCH_MAX: '64', KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: '0' })).toMatchObject({ KPLANE_WRITE_BATCH_MAX: 64, KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: 0 });
+    for (const bad of [{ KPLANE_WRITE_BATCH_MAX: '65' }, { KPLANE_WRITE_BATCH_MAX: '0' }, { KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: '-1' }]) {
+      expect(() => parseEnv(apiserverEnv, bad)).toThrow(ConfigError);
+    }
   });
 });
 
