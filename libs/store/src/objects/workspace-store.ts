@@ -18,8 +18,9 @@ import { WorkspaceWrite, WriteGate, WriteRows } from './write-gate';
 /**
  * Kubernetes object storage of one workspace. Stateless apart from the pool (and the process-wide
  * write gate, if given), so it can be created per request. Every call is one transaction under the
- * workspace role; every write takes the next revision, writes the object and a change row, and
- * NOTIFYs `<workspaceId>:<rv>`.
+ * workspace role (a single-object write may share its transaction with other waiting writes through
+ * the write gate, each statement still under its own workspace's role); every write takes the next
+ * revision, writes the object and a change row, and NOTIFYs `<workspaceId>:<rv>`.
  */
 export class WorkspaceStore {
   private readonly schema: QuotedSchema;

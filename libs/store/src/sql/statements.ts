@@ -136,8 +136,9 @@ export const advanceCompaction = perSchema(
 // ---- objects ------------------------------------------------------------------------------
 
 /**
- * A whole create in one autocommitted statement: next revision, insert (the body gets its
- * resourceVersion from the revision), ADDED change row, NOTIFY. The revision is taken only if
+ * A whole create in one statement (its own transaction, or one the write gate shares among
+ * waiting writes): next revision, insert (the body gets its resourceVersion from the revision),
+ * ADDED change row, NOTIFY. The revision is taken only if
  * the name is free and the quota allows (checked in the UPDATE's WHERE, which PostgreSQL
  * re-checks against the latest counters after waiting for a concurrent writer), so a refused
  * create writes nothing and returns no row (`createRefusal` then says why). Only two creates of the
@@ -179,8 +180,8 @@ export const createRefusal = inWorkspacePath(
      FROM meta m`,
 );
 /**
- * A whole update in one autocommitted statement. Lock order is that of every writer: the revision
- * row first (`lk`), then the object (its row lock is taken above the join, after `lk` produced
+ * A whole update in one statement (its own transaction, or a shared one, as a create). Lock
+ * order is that of every writer: the revision row first (`lk`), then the object (its row lock is taken above the join, after `lk` produced
  * its row). The object is read FOR UPDATE, so it is the latest committed version even though the
  * statement's snapshot predates the lock wait. The revision is taken only when the update goes
  * ahead (resourceVersion precondition $4 holds, something changed, storage quota $9 allows
@@ -255,8 +256,8 @@ export const createAbsentObjects = perSchema(
        FROM ins ORDER BY ins.rv`,
 );
 /**
- * A whole delete in one autocommitted statement, locked like an update (revision row, then the
- * object). Taken only when the resourceVersion ($4) and uid ($5) preconditions hold; the change
+ * A whole delete in one statement (its own transaction, or a shared one), locked like an update
+ * (revision row, then the object). Taken only when the resourceVersion ($4) and uid ($5) preconditions hold; the change
  * row carries the last state with the delete's revision (what a DELETED watch event shows).
  */
 export const deleteObjectStatement = inWorkspacePath(
