@@ -84,8 +84,9 @@ async function streamList(
     if (res.destroyed || !current.continue) break;
     try {
       current = await next(current.continue);
-    } catch {
+    } catch (err) {
       // Headers are gone; the only honest signal left is to cut the response short.
+      r.logger.warn({ workspaceId: r.workspaceId, resource: r.rt.resource, err: (err as Error).message }, 'list page failed mid-stream; answer cut short');
       res.destroy();
       return;
     }

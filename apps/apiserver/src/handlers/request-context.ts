@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { CustomResourceInfo, ResourceType } from '@kplane/kube';
 import type { WorkspaceStore } from '@kplane/store';
 import type { DeletionFollowUp } from './delete.handler';
@@ -21,4 +22,6 @@ export interface ResourceRequest {
   behaviour: ResourceBehaviour;
   /** Set for custom resources. */
   custom?: CustomResourceInfo;
+  /** For what goes wrong after the answer has started (no Status can be sent then). */
+  logger: Pick<Logger, 'warn'>;
 }

@@ -77,6 +77,7 @@ export async function routeResource(
     followUp,
     behaviour,
     custom,
+    logger: deps.logger,
   };
   const method = req.method ?? 'GET';
   if (method !== 'GET') {
