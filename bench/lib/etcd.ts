@@ -72,6 +72,10 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
     if (!res.ok) throw new Error(`etcd ${path}: ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text);
   };
+  const removeTraces = () => {
+    process.removeListener('exit', killOnExit);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       await new Promise<void>((done) => {
@@ -80,8 +84,7 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
         child.kill('SIGTERM');
       });
     }
-    process.removeListener('exit', killOnExit);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeTraces();
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -90,8 +93,7 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
       break;
     } catch (err) {
       if (spawnError) {
-        process.removeListener('exit', killOnExit);
-        rmSync(dataDir, { recursive: true, force: true });
+        removeTraces(); // nothing runs to stop
         throw new Error(`cannot run etcd (${binary}: ${spawnError.code ?? spawnError.message}): install Debian's etcd-server (apt-get install etcd-server) or set BENCH_ETCD_BIN`);
       }
       if (Date.now() > deadline || child.exitCode !== null) {

@@ -148,12 +148,14 @@ export async function inWorkspaceStatements<R extends Record<string, any>>(pool:
  * which step answers each statement.
  */
 function pipelineOf(statements: readonly WorkspaceStatement[]) {
+  // Every single-workspace call (each get, write, first list page) comes here: sort only when shared.
+  const shared = statements.some((s) => s.schema !== statements[0].schema);
   const order = statements.map((_, i) => i);
-  order.sort((a, b) => (statements[a].schema < statements[b].schema ? -1 : statements[a].schema > statements[b].schema ? 1 : a - b));
+  if (shared) order.sort((a, b) => (statements[a].schema < statements[b].schema ? -1 : statements[a].schema > statements[b].schema ? 1 : a - b));
   const mains: PipelinedMain[] = [];
   const steps: { of: WorkspaceStatement; setsRole: boolean }[] = [];
   const rowsAt: number[] = new Array(statements.length);
-  if (new Set(statements.map((s) => s.schema)).size > 1) {
+  if (shared) {
     // Writes of several workspaces share this transaction: none may keep the others waiting on a
     // lock of its own workspace for long (the write gate splits the transaction when this fails).
     mains.push({ text: sql.setLocalLockTimeout.text, values: [SHARED_TX_LOCK_TIMEOUT] });
