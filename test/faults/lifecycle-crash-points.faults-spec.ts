@@ -17,7 +17,7 @@ import {
  * parks the job there), start it again, and check the operation ends Succeeded with the state an
  * uninterrupted run leaves: one schema, one role, one valid token, no orphan.
  */
-const PROVISION_POINTS = ['mark-provisioning', 'create-role', 'create-schema', 'apply-ddl', 'bootstrap-objects', 'issue-credentials-and-smoke-test', 'mark-ready', 'succeed'];
+const PROVISION_POINTS = ['mark-provisioning', 'create-role-schema-and-tables', 'bootstrap-objects', 'issue-credentials-and-smoke-test', 'mark-ready', 'succeed'];
 const DEPROVISION_POINTS = ['mark-deleting', 'revoke-credentials', 'drop-schema-and-role', 'delete-credentials', 'delete-workspace-record', 'succeed'];
 const ROTATE_POINTS = ['check-workspace-live', 'issue-and-verify-new-token', 'revoke-old-tokens', 'succeed'];
 const SUSPEND_POINTS = ['mark-suspended', 'succeed'];

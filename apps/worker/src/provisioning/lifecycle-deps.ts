@@ -3,7 +3,7 @@ import type { WorkspaceSchemas, WorkspaceStore } from '@kplane/store';
 
 /** What lifecycle steps need, as plain interfaces, so step lists are testable without Nest or Redis. */
 export interface LifecycleDeps {
-  schemas: Pick<WorkspaceSchemas, 'ensureRole' | 'ensureSchema' | 'applyDdl' | 'drop'>;
+  schemas: Pick<WorkspaceSchemas, 'ensureBuilt' | 'drop'>;
   storeFor(workspaceId: string): Pick<WorkspaceStore, 'createAbsent'>;
   credentials: Pick<CredentialsService, 'issueForOperation' | 'revokeOthers' | 'revokeAll' | 'deleteAll'>;
   progress: Pick<OperationProgress, 'setWorkspacePhase' | 'transitionWorkspacePhase' | 'workspacePhase' | 'deleteWorkspaceRow'>;

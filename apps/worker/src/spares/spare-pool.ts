@@ -85,9 +85,7 @@ export class SparePool {
     if (!lock) return false;
     try {
       if (spare.state === 'Creating') {
-        await this.schemas.ensureRole(spare.id);
-        await this.schemas.ensureSchema(spare.id);
-        await this.schemas.applyDdl(spare.id);
+        await this.schemas.ensureBuilt(spare.id);
         return this.spares.markReady(spare.id);
       }
       await this.schemas.drop(spare.id);

@@ -85,6 +85,84 @@ describe('WorkspaceSchemas (provisioning)', () => {
     expect(await store.get('configmaps', 'd', 'kept')).not.toBeNull();
   });
 
+  /** Tables, indexes, functions, triggers, columns and owners of a workspace schema, without its name. */
+  async function shape(name: string): Promise<unknown> {
+    const q = async (text: string, values: unknown[] = [name]) => (await t.pool.query(text, values)).rows;
+    return {
+      relations: await q(`SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) = $1 AS owned FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1`),
+      indexes: await q(`SELECT indexname, replace(indexdef, $1, 'ws') AS def FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`),
+      columns: await q(`SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = $1 ORDER BY 1, 2`),
+      functions: await q(`SELECT p.proname, replace(p.prosrc, $1, 'ws') AS src FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 ORDER BY 1`),
+      triggers: await q(`SELECT tgname, replace(pg_get_triggerdef(tg.oid), $1, 'ws') AS def FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1`),
+      versions: await q(`SELECT array_agg(version ORDER BY version) AS v FROM "${name}".schema_version`, []),
+      rows: await q(`SELECT (SELECT row_to_json(m) FROM "${name}".meta m) AS meta, (SELECT compacted_rv FROM "${name}".compaction) AS compacted`, []),
+    };
+  }
+
+  it('ensureBuilt builds in one transaction what the three steps build, from any point they stopped at', async () => {
+    const stepwise = t.track(randomUUID());
+    await t.schemas.ensureRole(stepwise);
+    await t.schemas.ensureSchema(stepwise);
+    await t.schemas.applyDdl(stepwise);
+    const expected = await shape(workspaceSchemaName(stepwise));
+
+    const fresh = t.track(randomUUID());
+    await t.schemas.ensureBuilt(fresh);
+    await t.schemas.ensureBuilt(fresh); // already built: nothing happens
+    expect(await shape(workspaceSchemaName(fresh))).toEqual(expected);
+
+    const roleOnly = t.track(randomUUID());
+    await t.schemas.ensureRole(roleOnly);
+    await t.schemas.ensureBuilt(roleOnly);
+    expect(await shape(workspaceSchemaName(roleOnly))).toEqual(expected);
+
+    const schemaOnly = t.track(randomUUID());
+    await t.schemas.ensureRole(schemaOnly);
+    await t.schemas.ensureSchema(schemaOnly);
+    await t.schemas.ensureBuilt(schemaOnly);
+    expect(await shape(workspaceSchemaName(schemaOnly))).toEqual(expected);
+
+    const concurrent = t.track(randomUUID());
+    await Promise.all([t.schemas.ensureBuilt(concurrent), t.schemas.ensureBuilt(concurrent), t.schemas.ensureBuilt(concurrent)]);
+    expect(await shape(workspaceSchemaName(concurrent))).toEqual(expected);
+
+    const { rows: role } = await t.pool.query(`SELECT rolcanlogin, rolinherit, rolsuper FROM pg_roles WHERE rolname = $1`, [workspaceSchemaName(fresh)]);
+    expect(role).toEqual([{ rolcanlogin: false, rolinherit: false, rolsuper: false }]);
+    const { rows: schemaAcl } = await t.pool.query(`SELECT has_schema_privilege('public', $1, 'USAGE') AS usage`, [workspaceSchemaName(fresh)]);
+    expect(schemaAcl).toEqual([{ usage: false }]);
+  });
+
+  it('ensureBuilt brings a schema that is behind up to the latest version and keeps its objects', async () => {
+    const id = t.track(randomUUID());
+    const name = workspaceSchemaName(id);
+    await t.schemas.ensureBuilt(id);
+    const expected = await shape(name);
+    const store = new WorkspaceStore(t.pool, id);
+    await store.create('configmaps', { metadata: { name: 'kept', namespace: 'd', uid: randomUUID() } });
+    await t.pool.query(`DROP INDEX "${name}".objects_namespace_idx; DROP INDEX "${name}".objects_owned_idx; DELETE FROM "${name}".schema_version WHERE version >= 3`);
+    await t.pool.query(
+      `DROP TRIGGER objects_count_insert ON "${name}".objects; DROP TRIGGER objects_count_delete ON "${name}".objects; DROP TRIGGER objects_count_update ON "${name}".objects;
+       DROP FUNCTION "${name}".count_objects_insert(), "${name}".count_objects_delete(), "${name}".count_objects_update();
+       ALTER TABLE "${name}".meta DROP COLUMN objects, DROP COLUMN storage_bytes`,
+    );
+    await t.schemas.ensureBuilt(id);
+    expect(await store.get('configmaps', 'd', 'kept')).not.toBeNull();
+    expect(await store.usage()).toMatchObject({ objects: 1 });
+    const after = (await shape(name)) as { rows: unknown };
+    expect({ ...after, rows: null }).toEqual({ ...(expected as object), rows: null });
+  });
+
+  it('ensureBuilt is all or nothing: a schema of that name that another role owns is not adopted, and no role is left behind', async () => {
+    const id = t.track(randomUUID());
+    const name = workspaceSchemaName(id);
+    // Someone else's schema of that name, owned by another role: the build must not adopt it.
+    await t.pool.query(`CREATE SCHEMA "${name}"`);
+    await expect(t.schemas.ensureBuilt(id)).rejects.toMatchObject({ name: 'StoreError' });
+    const { rows } = await t.pool.query(`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = $1`, [name]);
+    expect(rows).toEqual([{ n: 0 }]);
+    await t.pool.query(`DROP SCHEMA "${name}"`);
+  });
+
   it('rejects ids that are not uuids before any SQL', async () => {
     for (const bad of ['', 'x', `${randomUUID()}"; DROP TABLE x; --`, '../etc', 'ws_0123']) {
       await expect(t.schemas.ensureRole(bad)).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_INVALID_NAME' });

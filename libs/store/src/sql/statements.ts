@@ -101,6 +101,12 @@ export const createSchemaVersion = perSchema(
   );
 export const currentSchemaVersion = perSchema('ddl.current_version', (s) => `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.schema_version`);
 export const recordSchemaVersion = perSchema('ddl.record_version', (s) => `INSERT INTO ${s}.schema_version (version) VALUES ($1)`);
+export const recordSchemaVersions = perSchema('ddl.record_versions', (s) => `INSERT INTO ${s}.schema_version (version) SELECT unnest($1::int[])`);
+/** What `ensureBuilt` finds: the role ($1 its name), and the version table ($2 its qualified name). */
+export const buildState = st(
+  'provisioning.build_state',
+  'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1) AS role, to_regclass($2) IS NOT NULL AS versioned',
+);
 
 // ---- revisions and change log -------------------------------------------------------------
 

@@ -24,9 +24,8 @@ function world() {
   };
   const deps: LifecycleDeps = {
     schemas: {
-      ensureRole: async (id) => (guard('ensureRole'), void state.roles.add(id)),
-      ensureSchema: async (id) => (guard('ensureSchema'), void state.schemas.add(id)),
-      applyDdl: async (id) => (guard('applyDdl'), void state.ddl.add(id)),
+      // One transaction: all three or none.
+      ensureBuilt: async (id) => (guard('ensureBuilt'), state.roles.add(id), state.schemas.add(id), void state.ddl.add(id)),
       drop: async (id) => (guard('drop'), state.schemas.delete(id), state.roles.delete(id), state.ddl.delete(id), undefined),
     },
     storeFor: () => ({
@@ -105,7 +104,7 @@ describe('provisioning steps', () => {
     expect(state.tokens.size).toBe(1);
   });
 
-  it.each(['ensureRole', 'ensureSchema', 'applyDdl', 'create', 'issue', 'smoke'])(
+  it.each(['ensureBuilt', 'create', 'issue', 'smoke'])(
     'a crash in %s followed by a re-run ends exactly as an uninterrupted run',
     async (crashPoint) => {
       const clean = world();

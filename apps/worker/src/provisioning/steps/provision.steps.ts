@@ -25,15 +25,13 @@ function requirePhase(allowed: WorkspacePhase[], stopped: string) {
   };
 }
 
-/** ProvisionWorkspace: schema + role -> DDL -> bootstrap objects -> credentials -> smoke test -> Ready. */
+/** ProvisionWorkspace: role + schema + DDL (one transaction) -> bootstrap objects -> credentials -> smoke test -> Ready. */
 export const PROVISION_STEPS: Step<LifecycleDeps>[] = [
   {
     name: 'mark-provisioning',
     run: transition(['Pending', 'Provisioning', 'Failed'], 'Provisioning', 'creating the control plane', 'provisioning stopped before creating anything'),
   },
-  { name: 'create-role', run: (c) => c.deps.schemas.ensureRole(c.workspaceId) },
-  { name: 'create-schema', run: (c) => c.deps.schemas.ensureSchema(c.workspaceId) },
-  { name: 'apply-ddl', run: (c) => c.deps.schemas.applyDdl(c.workspaceId) },
+  { name: 'create-role-schema-and-tables', run: (c) => c.deps.schemas.ensureBuilt(c.workspaceId) },
   { name: 'bootstrap-objects', run: createBootstrapObjects },
   {
     name: 'issue-credentials-and-smoke-test',
