@@ -21,6 +21,9 @@ export interface KubeconfigMaterial {
 
 @Injectable()
 export class WorkspaceKubeconfigService {
+  /** The CA certificate, once stored: it is written once (ensureCa) and never changes. */
+  private caCertPem: string | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly workspaces: WorkspacesService,
@@ -39,13 +42,20 @@ export class WorkspaceKubeconfigService {
       order: { createdAt: 'DESC', id: 'DESC' },
     });
     if (!credential) throw new WorkspaceError('WORKSPACE_CREDENTIALS_MISSING', `workspace "${name}" has no credentials yet`);
-    const ca = await this.dataSource.getRepository(ClusterCaEntity).findOneBy({ name: APISERVER_CA_NAME });
-    if (!ca) throw new WorkspaceError('CLUSTER_CA_MISSING', 'the API server certificate authority has not been created yet');
+    const caCertPem = await this.caCertificate();
     return {
       contextName: kubeconfigContextName(tenantName, ws.name),
       server: workspaceEndpoint(this.apiserverBaseUrl, ws.id),
-      caCertPem: ca.certPem,
+      caCertPem,
       token: this.secretBox.decrypt(credential.tokenEncrypted),
     };
+  }
+
+  private async caCertificate(): Promise<string> {
+    if (this.caCertPem) return this.caCertPem;
+    const ca = await this.dataSource.getRepository(ClusterCaEntity).findOneBy({ name: APISERVER_CA_NAME });
+    if (!ca) throw new WorkspaceError('CLUSTER_CA_MISSING', 'the API server certificate authority has not been created yet');
+    this.caCertPem = ca.certPem;
+    return ca.certPem;
   }
 }
