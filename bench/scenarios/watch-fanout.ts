@@ -4,9 +4,9 @@
 // rounds (default 20): one merge-patch of a probe configmap in every workspace at once (through
 // HTTP), carrying the send time; latency = event received by a watcher - write sent (an upper
 // bound of commit->event; the write's own latency is reported beside it). commit->event is measured
-// from the timestamp PostgreSQL gave the change-log row (now(): the start of the write's
-// transaction, which the apiserver's group commit may share among many writes, so it can precede the
-// commit by that whole transaction's run time) to the event's arrival, on the same machine clock.
+// from the timestamp PostgreSQL gave the change-log row (clock_timestamp() when the row was written,
+// just before its transaction commits; a lower bound of the commit time, so the figure is an upper
+// bound of commit->event) to the event's arrival, on the same machine clock.
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
@@ -183,7 +183,7 @@ export const watchFanout: Scenario = {
           '## Setup', '',
           `${all.length} watch streams (HTTPS, one connection each) over ${wsCount} workspaces (${perWs} per workspace), each from the list's resourceVersion. ` +
             `${rounds} rounds of one JSON merge patch per workspace, first with all workspaces written at once (burst), then paced evenly over one second per round (spread, ${wsCount} writes/s); the bench waits for every watcher (5 s cap) before the next round. ` +
-            "commit->event is measured from the change-log row's PostgreSQL timestamp (the start of the write's transaction: when the apiserver commits waiting writes together, the start of that shared transaction, so the figure includes the time it took to run the writes before the commit) to the event's arrival, same machine clock. " +
+            "commit->event is measured from the change-log row's PostgreSQL timestamp (when the row was written, just before its transaction commits; since session 8: until then it was the start of the transaction, which the apiserver's group commit may share among many writes, so the figure included the time it took to run the writes before this one) to the event's arrival, same machine clock. " +
             'send->event is measured from just before the PATCH is sent (it adds the write\'s own queueing); response->event can be negative when the event beats the HTTP response. Scale with BENCH_WATCHERS=1000 BENCH_WATCH_WORKSPACES=100.',
           '', t, '',
         ].join('\n'),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createStoreTestDb, StoreTestDb } from '../testing/store-test-db';
-import { workspaceSchemaName } from '../schemas/workspace-schema-name';
+import { quoteWorkspaceSchema, workspaceSchemaName } from '../schemas/workspace-schema-name';
+import * as sql from '../sql/statements';
+import { inWorkspaceStatements } from '../sql/workspace-tx';
 
 describe('change log: changesSince, compaction', () => {
   let t: StoreTestDb;
@@ -43,5 +45,22 @@ describe('change log: changesSince, compaction', () => {
     expect(await store.compact({ keepSeconds: 0, keepCount: 0 })).toEqual({ deleted: 4, compactedResourceVersion: '11' });
     expect(await store.changesSince('11')).toEqual([]);
     await expect(store.changesSince('abc')).rejects.toMatchObject({ code: 'STORE_EXPIRED' });
+  });
+
+  it("stamps a change with the time it was written, not its transaction's start (writes may share a transaction)", async () => {
+    const { id } = await t.newWorkspace();
+    const schema = quoteWorkspaceSchema(workspaceSchemaName(id));
+    const uid = randomUUID();
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: 'd', uid } };
+    const [[{ started }]] = await inWorkspaceStatements<{ started: string }>(t.pool, [
+      { schema, stmt: { name: 'probe.slow_start', text: 'SELECT now()::text AS started, pg_sleep(0.3)' }, values: [] },
+      { schema, stmt: sql.createObject, values: ['configmaps', 'd', 'late', uid, '{}', '{}', [], JSON.stringify(body), id, null, null] },
+    ]);
+    const { rows } = await t.pool.query<{ ms: number }>(
+      `SELECT extract(epoch FROM c.created_at - $1::timestamptz) * 1000 AS ms FROM "${workspaceSchemaName(id)}".changes c WHERE c.uid = $2`,
+      [started, uid],
+    );
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0].ms)).toBeGreaterThanOrEqual(300);
   });
 });

@@ -125,7 +125,7 @@ export const changesSince = perSchema(
   );
 /**
  * Compaction horizon: drop a change only if it is older than keepSeconds AND not among the
- * keepCount newest. created_at is the writer's transaction start, so it is only roughly ordered by
+ * keepCount newest. created_at is when the row was written (clock_timestamp()), so it is only roughly ordered by
  * rv; taking max(rv) of the old rows and the count bound keeps the deleted set a prefix.
  */
 export const compactionHorizon = perSchema(
@@ -168,8 +168,8 @@ export const createObject = inWorkspacePath(
        ON CONFLICT (resource, namespace, name) DO NOTHING
        RETURNING rv, body),
      ch AS (
-       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields)
-       SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb FROM ins)
+       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields, created_at)
+       SELECT ins.rv, 'ADDED', $1, $2, $3, $4::uuid, ins.body, $6::jsonb, clock_timestamp() FROM ins)
      SELECT ins.rv::text AS rv, ins.body, pg_notify('${CHANGES_CHANNEL}', $9::text || ':' || ins.rv::text || ':' || $1) AS notified
        FROM ins`,
 );
@@ -222,8 +222,8 @@ export const updateObjectStatement = inWorkspacePath(
         WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3
        RETURNING o.rv, o.body),
      ch AS (
-       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
-       SELECT upd.rv, 'MODIFIED', $1, $2, $3, go.uid, upd.body, $6::jsonb, go.labels, go.fields FROM upd, go)
+       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields, created_at)
+       SELECT upd.rv, 'MODIFIED', $1, $2, $3, go.uid, upd.body, $6::jsonb, go.labels, go.fields, clock_timestamp() FROM upd, go)
      SELECT ok.uid::text AS uid, ok.rv::text AS current_rv, ok.body AS current_body, ok.rv_ok, ok.same,
             ok.growth::text AS growth, ok.storage_bytes::text AS storage_bytes,
             upd.rv::text AS rv, upd.body,
@@ -255,8 +255,8 @@ export const createAbsentObjects = perSchema(
        RETURNING rv, resource, namespace, name, uid, body, fields),
      bump AS (UPDATE ${s}.meta m SET rv = m.rv + (SELECT count(*) FROM numbered)),
      ch AS (
-       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields)
-       SELECT ins.rv, 'ADDED', ins.resource, ins.namespace, ins.name, ins.uid, ins.body, ins.fields FROM ins)
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, created_at)
+       SELECT ins.rv, 'ADDED', ins.resource, ins.namespace, ins.name, ins.uid, ins.body, ins.fields, clock_timestamp() FROM ins)
      SELECT ins.resource, ins.namespace, ins.name,
             CASE WHEN ins.rv = (SELECT max(rv) FROM ins) THEN pg_notify('${CHANGES_CHANNEL}', $2::text || ':' || ins.rv::text) END AS notified
        FROM ins ORDER BY ins.rv`,
@@ -288,8 +288,8 @@ export const deleteObjectStatement = inWorkspacePath(
               jsonb_set(jsonb_set(go.body, '{metadata,resourceVersion}', to_jsonb(next.rv::text)), '{metadata,uid}', to_jsonb(go.uid::text)) AS body
          FROM next, go, del),
      ch AS (
-       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
-       SELECT out.rv, 'DELETED', $1, $2, $3, out.uid, out.body, out.fields, out.labels, out.fields FROM out)
+       INSERT INTO changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields, created_at)
+       SELECT out.rv, 'DELETED', $1, $2, $3, out.uid, out.body, out.fields, out.labels, out.fields, clock_timestamp() FROM out)
      SELECT chk.uid::text AS uid, chk.rv::text AS current_rv, chk.rv_ok, chk.uid_ok, out.rv::text AS rv, out.body,
             CASE WHEN out.rv IS NOT NULL THEN pg_notify('${CHANGES_CHANNEL}', $6::text || ':' || out.rv::text || ':' || $1) END AS notified
        FROM (SELECT 1) one LEFT JOIN chk ON true LEFT JOIN out ON true`,
@@ -370,9 +370,9 @@ export const deleteBatch = (s: QuotedSchema, where: string[], candidate: string,
      mark AS (UPDATE ${s}.objects o SET rv = out.new_rv, body = out.body FROM out
                WHERE o.uid = ANY(ARRAY(SELECT uid FROM out WHERE held)) AND o.uid = out.uid),
      ch AS (
-       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields, created_at)
        SELECT out.new_rv, CASE WHEN out.held THEN 'MODIFIED' ELSE 'DELETED' END, out.resource, out.namespace, out.name,
-              out.uid, out.body, out.fields, out.labels, out.fields FROM out)
+              out.uid, out.body, out.fields, out.labels, out.fields, clock_timestamp() FROM out)
      (SELECT 'row' AS kind, p.resource, p.namespace, p.name, p.uid::text AS uid, out.new_rv::text AS rv, out.body, out.held AS marked, NULL::int AS scanned
         FROM picked p LEFT JOIN out ON out.uid = p.uid ORDER BY ${by('p')})
      UNION ALL
@@ -415,8 +415,8 @@ export const orphanBatch = perSchema(
      upd AS (UPDATE ${s}.objects o SET rv = out.new_rv, owners = out.owners, body = out.body FROM out
               WHERE o.uid = ANY(ARRAY(SELECT uid FROM out)) AND o.uid = out.uid),
      ch AS (
-       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields)
-       SELECT out.new_rv, 'MODIFIED', out.resource, out.namespace, out.name, out.uid, out.body, out.fields, out.labels, out.fields FROM out)
+       INSERT INTO ${s}.changes (rv, type, resource, namespace, name, uid, body, fields, prev_labels, prev_fields, created_at)
+       SELECT out.new_rv, 'MODIFIED', out.resource, out.namespace, out.name, out.uid, out.body, out.fields, out.labels, out.fields, clock_timestamp() FROM out)
      SELECT out.new_rv::text AS rv FROM out ORDER BY out.new_rv`,
   );
 
