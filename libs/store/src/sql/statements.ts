@@ -125,8 +125,9 @@ export const changesSince = perSchema(
   );
 /**
  * Compaction horizon: drop a change only if it is older than keepSeconds AND not among the
- * keepCount newest. created_at is when the row was written (clock_timestamp()), so it is only roughly ordered by
- * rv; taking max(rv) of the old rows and the count bound keeps the deleted set a prefix.
+ * keepCount newest. created_at is when the row was written (clock_timestamp()), so it is only
+ * roughly ordered by rv; taking max(rv) of the old rows and the count bound keeps the deleted set
+ * a prefix.
  */
 export const compactionHorizon = perSchema(
     'compaction.horizon',
