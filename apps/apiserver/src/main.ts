@@ -3,7 +3,7 @@ import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
 import { ApiRequestCounter, AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
-import { PG_SESSION_OPTIONS, WatchHub, WorkspaceStore, WorkspaceWriteGate } from '@kplane/store';
+import { guardCheckedOutClients, PG_SESSION_OPTIONS, WatchHub, WorkspaceStore, WorkspaceWriteGate } from '@kplane/store';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
@@ -33,7 +33,10 @@ async function bootstrap(): Promise<void> {
   const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver', options: PG_SESSION_OPTIONS });
   // A PostgreSQL restart kills idle connections; without these handlers that would crash the process.
   shardPool.on('error', (err) => logger.warn({ err: err.message }, 'shard pool connection lost'));
-  controlPool(ds)?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
+  const control = controlPool(ds);
+  control?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
+  // TypeORM listens on a checked-out client only once its promise resumes (token lookups, quotas).
+  if (control) guardCheckedOutClients(control);
   // The watch hub reads the change log on connections of its own: events do not queue behind writes.
   const watchPool = new Pool({ connectionString: config.databaseUrl, max: 8, application_name: 'kplane-apiserver-watch', options: PG_SESSION_OPTIONS });
   watchPool.on('error', (err) => logger.warn({ err: err.message }, 'watch pool connection lost'));

@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { toStoreError } from '../sql/pg-error.mapper';
+import { guardCheckedOutClients } from '../sql/pool-guard';
 import * as sql from '../sql/statements';
 import { Statement } from '../sql/statements';
 import { LATEST_WORKSPACE_SCHEMA_VERSION, WORKSPACE_MIGRATIONS } from '../sql/workspace-ddl';
@@ -128,6 +129,7 @@ export class WorkspaceSchemas {
 
   private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     let c: PoolClient;
+    guardCheckedOutClients(this.pool);
     try {
       c = await this.pool.connect();
     } catch (err) {

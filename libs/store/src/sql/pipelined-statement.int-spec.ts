@@ -252,6 +252,27 @@ describe('pipelined statements (one round trip, one transaction)', () => {
       expect(await roleOfPooledClient()).toBe(loginRole);
     });
 
+    it('a client whose session fails the moment the pool hands it out does not take the process down', async () => {
+      // A new client is handed out from inside the socket read that ended its handshake; a FATAL in
+      // the same read is emitted before the caller resumes. The tick after the hand-over stands in for it.
+      const fresh = new Pool({ connectionString: t.db.url, max: 1 });
+      fresh.on('error', () => undefined);
+      let failed = 0;
+      fresh.on('acquire', (client) =>
+        process.nextTick(() => {
+          failed++;
+          client.emit('error', new Error('terminating connection due to administrator command'));
+        }),
+      );
+      try {
+        const [row] = await inWorkspaceStatement<{ who: string }>(fresh, schema(), { name: 'probe.who', text: 'SELECT current_user AS who' }, []);
+        expect(row.who).toBe(role());
+        expect(failed).toBe(1);
+      } finally {
+        await fresh.end();
+      }
+    });
+
     it('a workspace whose role is gone is reported as not provisioned', async () => {
       const missing = quotedWorkspaceSchema('00000000-0000-4000-8000-00000000dead');
       const err = await inWorkspaceStatement(one, missing, sql.currentRevision(missing), []).catch((e) => e);

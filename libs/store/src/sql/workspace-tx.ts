@@ -5,6 +5,7 @@ import { isMissingRole, isStatementError, toStoreError } from './pg-error.mapper
 import * as sql from './statements';
 import { Statement } from './statements';
 import { PipelinedMain, PipelinedResult, PipelineFailure, runPipelined, runPipelinedMany } from './pipelined-statement';
+import { guardCheckedOutClients } from './pool-guard';
 
 /**
  * A client inside a workspace transaction; `run` translates pg errors and names them. The
@@ -187,23 +188,13 @@ export function preparedName(stmt: Statement, schema: QuotedSchema): string | un
 }
 
 async function connect(pool: Pool): Promise<PoolClient> {
-  let client: PoolClient;
+  guardCheckedOutClients(pool);
   try {
-    client = await pool.connect();
+    return await pool.connect();
   } catch (err) {
     throw toStoreError(err, 'pool.connect');
   }
-  if (!guarded.has(client)) {
-    // A checked-out client whose session ends between its statements emits 'error' (the pool only
-    // listens while the client is idle), and an 'error' nobody listens to ends the process. The
-    // statement in flight, or the next one, reports the failure instead.
-    client.on('error', () => undefined);
-    guarded.add(client);
-  }
-  return client;
 }
-
-const guarded = new WeakSet<PoolClient>();
 
 /** Taking the workspace role failed: a missing role means the workspace is not provisioned. */
 function roleError(err: unknown, schema: QuotedSchema, statement: string): StoreError {
