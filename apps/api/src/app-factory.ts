@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { migrateControlSchema } from '@kplane/control';
+import { guardControlPool, migrateControlSchema } from '@kplane/control';
+import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { ApiConfig } from './api-config';
@@ -25,6 +26,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  guardControlPool(app.get(DataSource));
   app.disable('x-powered-by');
   app.use(app.get(HttpMetrics).middleware());
   // Before the body parser, so that changes refused there (413, 415, 400) are audited too.

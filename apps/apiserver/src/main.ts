@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
-import { ApiRequestCounter, AuditWriter, ClusterCaService, controlDataSourceOptions, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
+import { ApiRequestCounter, AuditWriter, ClusterCaService, controlDataSourceOptions, controlPool, guardControlPool, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
-import { guardCheckedOutClients, PG_SESSION_OPTIONS, WatchHub, WorkspaceStore, WorkspaceWriteGate } from '@kplane/store';
+import { PG_SESSION_OPTIONS, WatchHub, WorkspaceStore, WorkspaceWriteGate } from '@kplane/store';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
@@ -17,10 +17,6 @@ import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter'
 import { installWorkspaceQuotas, workspaceRateLimit } from './quota/workspace-quotas';
 import { ApiserverMetrics } from './metrics/apiserver-metrics';
 
-/** The pg pool behind TypeORM's postgres driver (undefined if the driver changes shape). */
-function controlPool(ds: DataSource): Pool | undefined {
-  return (ds.driver as unknown as { master?: Pool }).master;
-}
 
 async function bootstrap(): Promise<void> {
   const config = loadApiserverConfig();
@@ -33,10 +29,8 @@ async function bootstrap(): Promise<void> {
   const shardPool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'kplane-apiserver', options: PG_SESSION_OPTIONS });
   // A PostgreSQL restart kills idle connections; without these handlers that would crash the process.
   shardPool.on('error', (err) => logger.warn({ err: err.message }, 'shard pool connection lost'));
-  const control = controlPool(ds);
-  control?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
-  // TypeORM listens on a checked-out client only once its promise resumes (token lookups, quotas).
-  if (control) guardCheckedOutClients(control);
+  controlPool(ds)?.on('error', (err: Error) => logger.warn({ err: err.message }, 'control pool connection lost'));
+  guardControlPool(ds);
   // The watch hub reads the change log on connections of its own: events do not queue behind writes.
   const watchPool = new Pool({ connectionString: config.databaseUrl, max: 8, application_name: 'kplane-apiserver-watch', options: PG_SESSION_OPTIONS });
   watchPool.on('error', (err) => logger.warn({ err: err.message }, 'watch pool connection lost'));

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@kplane/config';
-import { migrateControlSchema } from '@kplane/control';
+import { guardControlPool, migrateControlSchema } from '@kplane/control';
+import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { MetricsEndpoint } from './metrics/metrics-endpoint';
 import { loadWorkerConfig } from './worker-config';
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(workerModule(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  guardControlPool(app.get(DataSource));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,5 +1,5 @@
-import { PG_SESSION_OPTIONS } from '@kplane/store';
-import { Client } from 'pg';
+import { guardCheckedOutClients, PG_SESSION_OPTIONS } from '@kplane/store';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { CONTROL_MIGRATIONS } from '../../../../migrations';
 import { ClusterCaEntity } from '../certificates/cluster-ca.entity';
@@ -82,4 +82,18 @@ export async function migrateControlSchema(databaseUrl: string): Promise<string[
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await lock.end();
   }
+}
+
+/** The pg pool behind TypeORM's postgres driver (undefined if the driver changes shape). */
+export function controlPool(ds: DataSource): Pool | undefined {
+  return (ds.driver as unknown as { master?: Pool }).master;
+}
+
+/**
+ * TypeORM listens for errors on a checked-out client only once its promise resumes, which is too
+ * late for a session that ends in the read that opened it (see guardCheckedOutClients).
+ */
+export function guardControlPool(ds: DataSource): void {
+  const pool = controlPool(ds);
+  if (pool) guardCheckedOutClients(pool);
 }
