@@ -17,7 +17,6 @@ import { WatchCounter, WorkspaceRateLimiter } from './filters/rate-limit.filter'
 import { installWorkspaceQuotas, workspaceRateLimit } from './quota/workspace-quotas';
 import { ApiserverMetrics } from './metrics/apiserver-metrics';
 
-
 async function bootstrap(): Promise<void> {
   const config = loadApiserverConfig();
   const logger = createLogger({ app: 'kplane-apiserver', level: config.logLevel, pretty: config.pretty });
