@@ -18,8 +18,8 @@ export class WorkspaceSchemas {
     const name = workspaceSchemaName(workspaceId);
     const s = quoteWorkspaceSchema(name);
     await this.withLockedTx(name, async (c) => {
-      if ((await run(c, sql.roleExists, [name])).length === 0) await run(c, sql.createRole(s));
-      await run(c, sql.alterRole(s));
+      const exists = (await run(c, sql.roleExists, [name])).length > 0;
+      for (const stmt of roleStatements(s, exists)) await run(c, stmt);
     });
   }
 
@@ -28,8 +28,7 @@ export class WorkspaceSchemas {
     const name = workspaceSchemaName(workspaceId);
     const s = quoteWorkspaceSchema(name);
     await this.withLockedTx(name, async (c) => {
-      await run(c, sql.createSchema(s));
-      await run(c, sql.revokeSchemaFromPublic(s));
+      for (const stmt of schemaStatements(s)) await run(c, stmt);
     });
   }
 
@@ -37,17 +36,7 @@ export class WorkspaceSchemas {
   async applyDdl(workspaceId: string): Promise<void> {
     const name = workspaceSchemaName(workspaceId);
     const s = quoteWorkspaceSchema(name);
-    await this.withLockedTx(name, async (c) => {
-      // As the workspace role, so the role owns every table and needs no grants.
-      await run(c, sql.setLocalRole(s));
-      await run(c, sql.createSchemaVersion(s));
-      const [{ version }] = await run(c, sql.currentSchemaVersion(s));
-      for (const m of WORKSPACE_MIGRATIONS) {
-        if (m.version <= version) continue;
-        await runScript(c, { name: `ddl.v${m.version}`, text: m.statements(s).join(';\n') });
-        await run(c, sql.recordSchemaVersion(s), [m.version]);
-      }
-    });
+    await this.withLockedTx(name, async (c) => migrate(c, s, (await builtVersion(c, name, s)).version, []));
   }
 
   /**
@@ -62,19 +51,7 @@ export class WorkspaceSchemas {
     if ((await this.withClient((c) => builtVersion(c, name, s))).version === LATEST_WORKSPACE_SCHEMA_VERSION) return;
     await this.withLockedTx(name, async (c) => {
       const found = await builtVersion(c, name, s);
-      const missing = WORKSPACE_MIGRATIONS.filter((m) => m.version > found.version);
-      const script = [
-        ...(found.role ? [] : [sql.createRole(s)]),
-        sql.alterRole(s),
-        sql.createSchema(s),
-        sql.revokeSchemaFromPublic(s),
-        // As the workspace role, so the role owns every table and needs no grants.
-        sql.setLocalRole(s),
-        sql.createSchemaVersion(s),
-      ].map((stmt) => stmt.text);
-      for (const m of missing) script.push(...m.statements(s));
-      await runScript(c, { name: 'workspace.build', text: script.join(';\n') });
-      if (missing.length) await run(c, sql.recordSchemaVersions(s), [missing.map((m) => m.version)]);
+      await migrate(c, s, found.version, [...roleStatements(s, found.role), ...schemaStatements(s)]);
     });
   }
 
@@ -153,6 +130,27 @@ async function runScript(c: PoolClient, stmt: Statement): Promise<void> {
   } catch (err) {
     throw toStoreError(err, stmt.name);
   }
+}
+
+/** Creates the role if missing, and (re)asserts its least privilege either way. */
+function roleStatements(s: QuotedSchema, exists: boolean): Statement[] {
+  return [...(exists ? [] : [sql.createRole(s)]), sql.alterRole(s)];
+}
+
+function schemaStatements(s: QuotedSchema): Statement[] {
+  return [sql.createSchema(s), sql.revokeSchemaFromPublic(s)];
+}
+
+/**
+ * `before`, then the migrations newer than `version`, in one script; then their versions recorded.
+ * The migrations run as the workspace role, so the role owns every table and needs no grants.
+ */
+async function migrate(c: PoolClient, s: QuotedSchema, version: number, before: Statement[]): Promise<void> {
+  const missing = WORKSPACE_MIGRATIONS.filter((m) => m.version > version);
+  const script = [...before, sql.setLocalRole(s), sql.createSchemaVersion(s)].map((stmt) => stmt.text);
+  for (const m of missing) script.push(...m.statements(s));
+  await runScript(c, { name: 'ddl.migrate', text: script.join(';\n') });
+  if (missing.length) await run(c, sql.recordSchemaVersions(s), [missing.map((m) => m.version)]);
 }
 
 /** Whether the role exists, and the schema's version (0 before its version table exists). */

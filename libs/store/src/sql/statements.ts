@@ -100,7 +100,6 @@ export const createSchemaVersion = perSchema(
        CONSTRAINT schema_version_pkey PRIMARY KEY (version))`,
   );
 export const currentSchemaVersion = perSchema('ddl.current_version', (s) => `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.schema_version`);
-export const recordSchemaVersion = perSchema('ddl.record_version', (s) => `INSERT INTO ${s}.schema_version (version) VALUES ($1)`);
 export const recordSchemaVersions = perSchema('ddl.record_versions', (s) => `INSERT INTO ${s}.schema_version (version) SELECT unnest($1::int[])`);
 /** What `ensureBuilt` finds: the role ($1 its name), and the version table ($2 its qualified name). */
 export const buildState = st(

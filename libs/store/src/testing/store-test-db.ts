@@ -35,9 +35,7 @@ export async function createStoreTestDb(poolMax = 30): Promise<StoreTestDb> {
     async newWorkspace() {
       const id = randomUUID();
       ids.add(id);
-      await schemas.ensureRole(id);
-      await schemas.ensureSchema(id);
-      await schemas.applyDdl(id);
+      await schemas.ensureBuilt(id); // as provisioning builds it
       return { id, store: new WorkspaceStore(pool, id) };
     },
     async close() {
