@@ -115,6 +115,7 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     ...(process.env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE ? { KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE: process.env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE } : {}),
     ...(process.env.KPLANE_WRITE_BATCH_MAX ? { KPLANE_WRITE_BATCH_MAX: process.env.KPLANE_WRITE_BATCH_MAX } : {}),
     ...(process.env.KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT ? { KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: process.env.KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT } : {}),
+    ...(process.env.KPLANE_WRITE_POOLS ? { KPLANE_WRITE_POOLS: process.env.KPLANE_WRITE_POOLS } : {}),
     // The warm pool is off by default as in production; KPLANE_SPARE_WORKSPACES=64 measures it.
     ...(process.env.KPLANE_SPARE_WORKSPACES ? { KPLANE_SPARE_WORKSPACES: process.env.KPLANE_SPARE_WORKSPACES, KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS: process.env.KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS ?? '1' } : {}),
     ...extraEnv,

@@ -16,6 +16,8 @@ export interface ApiserverConfig {
   writeBatchMax: number;
   /** Write transactions in PostgreSQL at once, all workspaces together (Infinity: no bound). */
   writeTransactionsInFlight: number;
+  /** Pools that single-object writes are spread over by workspace (0: they use the shard pool). */
+  writePools: number;
 }
 
 export function loadApiserverConfig(): ApiserverConfig {
@@ -37,5 +39,6 @@ export function loadApiserverConfig(): ApiserverConfig {
     writesInFlightPerWorkspace: env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE,
     writeBatchMax: env.KPLANE_WRITE_BATCH_MAX,
     writeTransactionsInFlight: env.KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT || Infinity,
+    writePools: env.KPLANE_WRITE_POOLS,
   });
 }

@@ -3,7 +3,7 @@ import { createServer } from 'node:https';
 import { ConfigError } from '@kplane/config';
 import { ApiRequestCounter, AuditWriter, ClusterCaService, controlDataSourceOptions, controlPool, guardControlPool, issueServingCertificate, migrateControlSchema, SecretBox, WorkspaceDirectory, WorkspaceQuotaCache } from '@kplane/control';
 import { createLogger } from '@kplane/observability';
-import { PG_SESSION_OPTIONS, WatchHub, WorkspaceStore, WorkspaceWriteGate } from '@kplane/store';
+import { PG_SESSION_OPTIONS, WatchHub, WorkspaceStore, WorkspaceWriteGate, WorkspaceWritePools } from '@kplane/store';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadApiserverConfig } from './apiserver-config';
@@ -33,12 +33,18 @@ async function bootstrap(): Promise<void> {
   // The watch hub reads the change log on connections of its own: events do not queue behind writes.
   const watchPool = new Pool({ connectionString: config.databaseUrl, max: 8, application_name: 'kplane-apiserver-watch', options: PG_SESSION_OPTIONS });
   watchPool.on('error', (err) => logger.warn({ err: err.message }, 'watch pool connection lost'));
+  // Single-object writes run on pools of their own, each serving a share of the workspaces, so
+  // their connections keep each workspace's prepared statements and plans (WorkspaceWritePools).
+  const writePools = config.writePools > 0
+    ? new WorkspaceWritePools({ connectionString: config.databaseUrl, application_name: 'kplane-apiserver-writes' }, config.writePools, config.writesInFlightPerWorkspace)
+    : null;
+  for (const p of writePools?.pools ?? []) p.on('error', (err) => logger.warn({ err: err.message }, 'write pool connection lost'));
   const watches = new WatchCounter(config.maxWatchesPerWorkspace);
   // One gate per process: a workspace's writes beyond a few in flight wait here, not on its revision
   // row in PostgreSQL, and one workspace's write storm cannot hold every pooled connection; the
   // writes that waited commit together.
   const writeGate = new WorkspaceWriteGate(config.writesInFlightPerWorkspace, config.writeBatchMax, config.writeTransactionsInFlight);
-  const metrics = new ApiserverMetrics(() => [shardPool, watchPool], () => watches.total(), () => writeGate.stats);
+  const metrics = new ApiserverMetrics(() => [shardPool, watchPool, ...(writePools?.pools ?? [])], () => watches.total(), () => writeGate.stats);
   const usage = new ApiRequestCounter();
   usage.start(shardPool, 5000, (err) => logger.warn({ err: (err as Error).message }, 'usage counter flush failed'));
   const audit = new AuditWriter(shardPool, { onError: (err) => logger.warn({ err: (err as Error).message }, 'audit write failed') });
@@ -59,7 +65,7 @@ async function bootstrap(): Promise<void> {
   const handler = createKubeRequestHandler({
     directory: access,
     poolFor: () => shardPool,
-    storeFor: (a) => new WorkspaceStore(shardPool, a.workspaceId, { writeGate }),
+    storeFor: (a) => new WorkspaceStore(shardPool, a.workspaceId, { writeGate, writePool: writePools?.forWorkspace(a.workspaceId) }),
     hubFor: () => hub,
     watchLimits: config.watch,
     registry,
@@ -101,6 +107,7 @@ async function bootstrap(): Promise<void> {
     setTimeout(() => process.exit(0), 10_000).unref();
     await shardPool.end().catch(() => undefined);
     await watchPool.end().catch(() => undefined);
+    await writePools?.end().catch(() => undefined);
     await ds.destroy().catch(() => undefined);
     process.exit(0);
   };

@@ -67,6 +67,11 @@ export const apiserverEnv = commonEnv.extend({
    * wait for one commit together (0: no bound, and no transaction shared by workspaces).
    */
   KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: z.coerce.number().int().min(0).default(4),
+  /**
+   * Pools that single-object writes are spread over by workspace, each of KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE
+   * connections (WorkspaceWritePools); 0: writes share the pool of reads.
+   */
+  KPLANE_WRITE_POOLS: z.coerce.number().int().min(0).max(64).default(4),
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;

@@ -31,9 +31,9 @@ describe('parseEnv', () => {
 
   it("bounds the apiserver's write batching", () => {
     const env = parseEnv(apiserverEnv, {});
-    expect([env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE, env.KPLANE_WRITE_BATCH_MAX, env.KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT]).toEqual([2, 32, 4]);
-    expect(parseEnv(apiserverEnv, { KPLANE_WRITE_BATCH_MAX: '64', KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: '0' })).toMatchObject({ KPLANE_WRITE_BATCH_MAX: 64, KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: 0 });
-    for (const bad of [{ KPLANE_WRITE_BATCH_MAX: '65' }, { KPLANE_WRITE_BATCH_MAX: '0' }, { KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: '-1' }]) {
+    expect([env.KPLANE_WRITES_IN_FLIGHT_PER_WORKSPACE, env.KPLANE_WRITE_BATCH_MAX, env.KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT, env.KPLANE_WRITE_POOLS]).toEqual([2, 32, 4, 4]);
+    expect(parseEnv(apiserverEnv, { KPLANE_WRITE_BATCH_MAX: '64', KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: '0', KPLANE_WRITE_POOLS: '0' })).toMatchObject({ KPLANE_WRITE_BATCH_MAX: 64, KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: 0, KPLANE_WRITE_POOLS: 0 });
+    for (const bad of [{ KPLANE_WRITE_BATCH_MAX: '65' }, { KPLANE_WRITE_BATCH_MAX: '0' }, { KPLANE_WRITE_TRANSACTIONS_IN_FLIGHT: '-1' }, { KPLANE_WRITE_POOLS: '65' }, { KPLANE_WRITE_POOLS: '1.5' }]) {
       expect(() => parseEnv(apiserverEnv, bad)).toThrow(ConfigError);
     }
   });

@@ -7,11 +7,12 @@ export { WORKSPACE_SCHEMA_PATTERN, workspaceSchemaName, workspaceIdFromSchemaNam
 export { WorkspaceSchemas } from './schemas/workspace-schemas';
 export { LATEST_WORKSPACE_SCHEMA_VERSION } from './sql/workspace-ddl';
 export { CHANGES_CHANNEL } from './sql/statements';
-export { PG_SESSION_OPTIONS } from './sql/session-options';
+export { PG_SESSION_OPTIONS, PG_WRITE_SESSION_OPTIONS } from './sql/session-options';
 export { guardCheckedOutClients } from './sql/pool-guard';
 export { WorkspaceStore } from './objects/workspace-store';
 export { WorkspaceWriteGate } from './objects/write-gate';
 export type { WriteGateStats } from './objects/write-gate';
+export { WorkspaceWritePools } from './objects/write-pools';
 export type { SelectableField } from './selectors/selectable-fields';
 export type { SyncResult as SelectableFieldIndexSync } from './objects/selectable-field-indexes';
 export type { KubeObject, ListOptions, ListResult, UpdateOptions, DeleteOptions, DeleteCollectionOptions } from './objects/kube-object.types';

@@ -26,11 +26,14 @@ export class WorkspaceStore {
   private readonly schema: QuotedSchema;
   private readonly workspaceId: string;
 
-  /** `writeGate` (one per process) bounds this workspace's single-object writes in flight. */
+  /**
+   * `writeGate` (one per process) bounds this workspace's single-object writes in flight;
+   * `writePool` runs them (WorkspaceWritePools), instead of `pool`, which runs everything else.
+   */
   constructor(
     private readonly pool: Pool,
     workspaceId: string,
-    private readonly opts: { writeGate?: WriteGate<WorkspaceWrite, WriteRows> } = {},
+    private readonly opts: { writeGate?: WriteGate<WorkspaceWrite, WriteRows>; writePool?: Pool } = {},
   ) {
     this.schema = quotedWorkspaceSchema(workspaceId);
     this.workspaceId = canonicalWorkspaceId(workspaceId);
@@ -295,8 +298,9 @@ export class WorkspaceStore {
   /** A single-statement write, through the write gate when there is one. */
   private write<R extends Record<string, any>>(stmt: sql.Statement, values: unknown[]): Promise<R[]> {
     const gate = this.opts.writeGate;
-    if (!gate) return inWorkspaceStatement<R>(this.pool, this.schema, stmt, values);
-    return gate.run(this.workspaceId, { pool: this.pool, schema: this.schema, stmt, values }) as Promise<R[]>;
+    const pool = this.opts.writePool ?? this.pool;
+    if (!gate) return inWorkspaceStatement<R>(pool, this.schema, stmt, values);
+    return gate.run(this.workspaceId, { pool, schema: this.schema, stmt, values }) as Promise<R[]>;
   }
 
   private read<T>(fn: (tx: WorkspaceTx) => Promise<T>): Promise<T> {
