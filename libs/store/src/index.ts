@@ -7,7 +7,7 @@ export { WORKSPACE_SCHEMA_PATTERN, workspaceSchemaName, workspaceIdFromSchemaNam
 export { WorkspaceSchemas } from './schemas/workspace-schemas';
 export { LATEST_WORKSPACE_SCHEMA_VERSION } from './sql/workspace-ddl';
 export { CHANGES_CHANNEL } from './sql/statements';
-export { PG_SESSION_OPTIONS, PG_WRITE_SESSION_OPTIONS } from './sql/session-options';
+export { PG_SESSION_OPTIONS } from './sql/session-options';
 export { guardCheckedOutClients } from './sql/pool-guard';
 export { WorkspaceStore } from './objects/workspace-store';
 export { WorkspaceWriteGate } from './objects/write-gate';
