@@ -1,13 +1,12 @@
-// A minimal launcher for benchmarks, adapted from libs/testing/src/platform.ts (libs/testing is
-// excluded from the build, so bench code cannot import it from dist/): the three built apps as
-// real processes on free ports, with a database, a BullMQ prefix and a data dir of their own.
-import { ChildProcess, spawn } from 'node:child_process';
+// The platform of a benchmark run: the three built apps as real processes on free ports (the same
+// launcher as the e2e tests), with a database, a BullMQ prefix and a data dir of their own.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+// By path, not @kplane/testing: only this file of libs/testing is built into dist/, with the bench.
+import { AppProcesses, freePort, PlatformApp } from '../../libs/testing/src/app-processes';
 import { startAutovacuumStandIn } from './autovacuum';
 
 /** dist/ (this file is dist/bench/lib/platform.js once built). */
@@ -25,41 +24,12 @@ export interface BenchPlatform {
   databaseName: string;
   databaseUrl: string;
   /** Process id of an app (for /proc/<pid>/status). */
-  pid(app: 'api' | 'apiserver' | 'worker'): number;
+  pid(app: PlatformApp): number;
   logs(): string;
   /** Brings the database to a settled state before a scenario (autovacuum's due work, a checkpoint). */
   settle(): Promise<void>;
   /** Stops the apps, drops workspace schemas and roles, then the database (idempotent). */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}\n${describe().slice(-4000)}`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const sock = connect(port, '127.0.0.1');
-    sock.once('connect', () => (sock.destroy(), done(true)));
-    sock.once('error', () => done(false));
-  });
 }
 
 async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
@@ -120,32 +90,28 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     ...(process.env.KPLANE_SPARE_WORKSPACES ? { KPLANE_SPARE_WORKSPACES: process.env.KPLANE_SPARE_WORKSPACES, KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS: process.env.KPLANE_SPARE_WORKSPACES_INTERVAL_SECONDS ?? '1' } : {}),
     ...extraEnv,
   };
-  let output = '';
-  const children = new Map<string, ChildProcess>();
   // BENCH_CPU_PROF=1 runs the apiserver under `node --cpu-prof` (or a list: BENCH_CPU_PROF=api,worker);
   // the .cpuprofile is written to BENCH_CPU_PROF_DIR (default $TMPDIR/kplane-bench-profiles) when
   // the app exits (SIGTERM -> graceful shutdown -> process.exit).
   const profileDir = process.env.BENCH_CPU_PROF_DIR ?? join(tmpdir(), 'kplane-bench-profiles');
   const profiled = (process.env.BENCH_CPU_PROF === '1' ? 'apiserver' : (process.env.BENCH_CPU_PROF ?? '')).split(',');
-  const nodeArgs = (app: string) => (profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
-  const start = (app: 'api' | 'apiserver' | 'worker') => {
-    const child = spawn(process.execPath, [...nodeArgs(app), join(DIST_ROOT, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tag = (chunk: Buffer) => (output = (output + chunk.toString().split('\n').filter(Boolean).map((l) => `[${app}] ${l}\n`).join('')).slice(-200_000));
-    child.stdout!.on('data', tag);
-    child.stderr!.on('data', tag);
-    children.set(app, child);
-    // Other engineers' tests share this PostgreSQL server; one that terminates backends kills an
-    // app whose pg pool has no error handler (see docs/performance.md). Restart it, and say so.
-    child.once('exit', (code, signal) => {
-      if (stopped || restarts >= 5) return;
-      restarts++;
-      output += `[bench] ${app} exited (${code ?? signal}); restarting (${restarts})\n`;
-      process.stderr.write(`  !! ${app} exited unexpectedly (${code ?? signal}); restarted\n`);
-      start(app);
-    });
-  };
   let restarts = 0;
   let stopped = false;
+  const apps: AppProcesses = new AppProcesses({
+    distRoot: DIST_ROOT,
+    env,
+    nodeArgs: (app) => (profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    outputLimit: 200_000,
+    // Other engineers' tests share this PostgreSQL server; one that terminates backends once killed
+    // an app whose pg pool had no error handler (see docs/performance.md). Restart it, and say so.
+    onUnexpectedExit: (app, codeOrSignal) => {
+      if (stopped || restarts >= 5) return;
+      restarts++;
+      apps.log(`[bench] ${app} exited (${codeOrSignal}); restarting (${restarts})\n`);
+      process.stderr.write(`  !! ${app} exited unexpectedly (${codeOrSignal}); restarted\n`);
+      apps.start(app);
+    },
+  });
   const platform: BenchPlatform = {
     apiUrl: `http://127.0.0.1:${port}`,
     apiserverUrl: `https://127.0.0.1:${apiserverPort}`,
@@ -153,26 +119,16 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     databaseName,
     databaseUrl,
     pid(app) {
-      const p = children.get(app)?.pid;
-      if (p === undefined) throw new Error(`${app} is not running`);
+      const p = apps.pid(app);
+      if (p === null) throw new Error(`${app} is not running`);
       return p;
     },
-    logs: () => output,
+    logs: () => apps.logs(),
     settle: () => autovacuum.settle(),
     async stop() {
       if (stopped) return;
       stopped = true;
-      await Promise.all(
-        [...children.values()].map(
-          (c) =>
-            new Promise<void>((done) => {
-              if (c.exitCode !== null || c.signalCode !== null) return done();
-              const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-              c.once('exit', () => (clearTimeout(timer), done()));
-              c.kill('SIGTERM');
-            }),
-        ),
-      );
+      await apps.stop();
       rmSync(dataDir, { recursive: true, force: true });
       await autovacuum.stop();
       if (process.env.PRESERVE === '1') return;
@@ -189,12 +145,7 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     },
   };
   try {
-    // The API migrates first so the other two find the control schema ready.
-    start('api');
-    await waitUntil('management API /healthz', async () => (await fetch(`${platform.apiUrl}/healthz`)).ok, 60_000, () => output);
-    start('apiserver');
-    start('worker');
-    await waitUntil('apiserver port', () => canConnect(apiserverPort), 60_000, () => output);
+    await apps.startAll(platform.apiUrl, apiserverPort);
     return platform;
   } catch (err) {
     await platform.stop().catch(() => undefined);

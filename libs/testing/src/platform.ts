@@ -1,15 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AppProcesses, freePort, PlatformApp } from './app-processes';
 import { createTestDatabase, TestDatabase } from './databases';
-import { waitFor } from './wait-for';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+export { freePort } from './app-processes';
+export type { PlatformApp } from './app-processes';
 
-export type PlatformApp = 'api' | 'apiserver' | 'worker';
+const DIST = resolve(__dirname, '..', '..', '..', 'dist');
 
 export interface RunningPlatform {
   apiUrl: string;
@@ -39,18 +38,6 @@ export interface PlatformOptions {
   appEnv?: Partial<Record<PlatformApp, Record<string, string>>>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
  * Starts the three built apps (dist/) as real processes on free ports, with a database,
  * a BullMQ prefix and a data dir of their own.
@@ -76,82 +63,36 @@ export async function startPlatform(extraEnv: Record<string, string> = {}, opts:
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     ...extraEnv,
   };
-  let output = '';
-  const children = new Map<PlatformApp, ChildProcess>();
-  const appOutput = new Map<PlatformApp, string>();
-  const start = (app: PlatformApp, appEnv: Record<string, string> = {}) => {
-    const running = children.get(app);
-    if (running && running.exitCode === null && running.signalCode === null) throw new Error(`${app} is already running`);
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { env: { ...env, ...appEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    appOutput.set(app, '');
-    const tag = (chunk: Buffer) => {
-      const text = chunk.toString();
-      appOutput.set(app, (appOutput.get(app) ?? '') + text);
-      output += text.split('\n').filter(Boolean).map((l) => `[${app}] ${l}\n`).join('');
-    };
-    child.stdout!.on('data', tag);
-    child.stderr!.on('data', tag);
-    children.set(app, child);
-  };
-  const kill = (app: PlatformApp, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | string | null> => {
-    const c = children.get(app);
-    if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve(c ? (c.exitCode ?? c.signalCode) : null);
-    return new Promise((done) => {
-      c.once('exit', (code, sig) => done(code ?? sig));
-      c.kill(signal);
-    });
-  };
-  // The API migrates first so the other two find the control schema ready.
-  start('api', opts.appEnv?.api);
+  const apps = new AppProcesses({ distRoot: DIST, env });
   const apiUrl = `http://127.0.0.1:${port}`;
-  await waitFor('management API /healthz', async () => (await fetch(`${apiUrl}/healthz`).catch(() => null))?.ok === true, {
-    timeoutMs: 60_000,
-    describe: () => output,
-  });
-  start('apiserver', opts.appEnv?.apiserver);
-  start('worker', opts.appEnv?.worker);
-  const apiserverUrl = `https://127.0.0.1:${apiserverPort}`;
-  await waitFor('apiserver port', async () => canConnect(apiserverPort), { timeoutMs: 60_000, describe: () => output });
+  try {
+    await apps.startAll(apiUrl, apiserverPort, opts.appEnv);
+  } catch (err) {
+    // Nothing is handed back to clean up later: stop what started and drop what was made.
+    await apps.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    await database.drop().catch(() => undefined);
+    throw err;
+  }
   return {
     apiUrl,
-    apiserverUrl,
+    apiserverUrl: `https://127.0.0.1:${apiserverPort}`,
     workerMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     adminToken,
     database,
     env,
-    logs: () => output,
-    appLogs: (app) => appOutput.get(app) ?? '',
-    pid: (app) => {
-      const c = children.get(app);
-      return c && c.exitCode === null && c.signalCode === null ? (c.pid ?? null) : null;
-    },
-    kill,
-    start,
+    logs: () => apps.logs(),
+    appLogs: (app) => apps.appLogs(app),
+    pid: (app) => apps.pid(app),
+    kill: (app, signal) => apps.kill(app, signal),
+    start: (app, appEnv) => apps.start(app, appEnv),
     async restart(app, appEnv, signal = 'SIGKILL') {
-      await kill(app, signal);
-      start(app, appEnv);
+      await apps.kill(app, signal);
+      apps.start(app, appEnv);
     },
     async stop() {
-      await Promise.all(
-        [...children.values()].map(
-          (c) =>
-            new Promise<void>((done) => {
-              if (c.exitCode !== null || c.signalCode !== null) return done();
-              const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-              c.once('exit', () => (clearTimeout(timer), done()));
-              c.kill('SIGTERM');
-            }),
-        ),
-      );
+      await apps.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const sock = require('node:net').connect(port, '127.0.0.1');
-    sock.once('connect', () => (sock.destroy(), done(true)));
-    sock.once('error', () => done(false));
-  });
 }
