@@ -3,9 +3,9 @@
 // keys and values) with fetch, so no etcd client package is needed.
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../libs/testing/src/app-processes';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -14,17 +14,6 @@ function prefixEnd(prefix: string): string {
   const b = Buffer.from(prefix);
   b[b.length - 1]++;
   return b.toString('base64');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
 }
 
 export interface Etcd {
