@@ -5,11 +5,14 @@
 // POST). Postgres catalog growth (pg_catalog heap+index size, pg_class rows, database size) and
 // apiserver RSS growth per idle workspace (after every workspace served one list, 3 s idle).
 // With KPLANE_SPARE_WORKSPACES=N (the warm pool) each step starts once N spares are Ready.
+// Then BENCH_KUBECTL_SAMPLES (5) workspaces one at a time, each to the first success of the real
+// kubectl (bench/lib/first-kubectl.ts).
 import { randomBytes } from 'node:crypto';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
 import { cpuMsPer, percentiles, platformCpuMs, rssMiB, table } from '../lib/stats';
-import { adminPool, envFlag, envIntList, sleep, waitFor } from '../lib/util';
+import { adminPool, envFlag, envInt, envIntList, sleep, waitFor } from '../lib/util';
 import { adminApi, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
+import { FirstKubectl, kubectlBinary, measureFirstKubectl } from '../lib/first-kubectl';
 
 interface Step {
   count: number;
@@ -56,6 +59,8 @@ export const provisioning: Scenario = {
     const pool = adminPool(ctx.platform);
     const spareTarget = Number(process.env.KPLANE_SPARE_WORKSPACES ?? 0);
     const steps: Step[] = [];
+    let kubectlStep: FirstKubectl | null = null;
+    const kubectl = kubectlBinary();
     try {
       for (const count of counts) {
         const tenant = `prov-${count}-${randomBytes(3).toString('hex')}`;
@@ -118,6 +123,16 @@ export const provisioning: Scenario = {
         ctx.log(`  ${count} at once (${sparesAtStart} spares): Ready p50 ${step.ready.p50} p95 ${step.ready.p95} ms; first list p95 ${step.firstList.p95} ms; ${step.workspacesPerSecond} ws/s; ${failures} failed`);
         steps.push(step);
       }
+      const samples = envInt('BENCH_KUBECTL_SAMPLES', 5);
+      if (kubectl && samples > 0) {
+        const tenant = `prov-kubectl-${randomBytes(3).toString('hex')}`;
+        await ensureTenant(ctx.platform, tenant);
+        await warmPoolFull(pool, spareTarget);
+        kubectlStep = await measureFirstKubectl(ctx.platform, kubectl, tenant, samples);
+        ctx.log(`  real kubectl (${kubectlStep.version}), ${samples} workspaces one at a time: POST->first success p50 ${kubectlStep.firstKubectl.p50} p95 ${kubectlStep.firstKubectl.p95} ms (the kubectl run itself p50 ${kubectlStep.kubectlRun.p50} ms)`);
+      } else if (!kubectl) {
+        ctx.log('  no kubectl at BENCH_KUBECTL or /usr/bin/kubectl: the real-kubectl step is skipped');
+      }
     } finally {
       await pool.end();
     }
@@ -129,10 +144,16 @@ export const provisioning: Scenario = {
         s.catalogKiBPerWorkspace, s.pgClassRowsPerWorkspace, s.databaseKiBPerWorkspace, `${s.apiserverRssBeforeMiB} -> ${s.apiserverRssAfterMiB}`, s.apiserverKiBPerIdleWorkspace,
       ]),
     );
+    const kubectlTable = kubectlStep
+      ? table(
+          ['kubectl', 'workspaces (one at a time)', 'POST->Ready p50 ms', 'p95 ms', 'POST->first kubectl success p50 ms', 'p95 ms', 'that kubectl run p50 ms', 'p95 ms'],
+          [[kubectlStep.version, kubectlStep.samples, kubectlStep.ready.p50, kubectlStep.ready.p95, kubectlStep.firstKubectl.p50, kubectlStep.firstKubectl.p95, kubectlStep.kubectlRun.p50, kubectlStep.kubectlRun.p95]],
+        )
+      : '(no kubectl found: BENCH_KUBECTL or /usr/bin/kubectl)';
     return {
       scenario: 'provisioning',
-      data: { counts, steps },
-      table: t,
+      data: { counts, steps, kubectl: kubectlStep },
+      table: `${t}\n\n${kubectlTable}`,
       markdown: [
         '## Setup', '',
         `Warm pool: ${spareTarget > 0 ? `KPLANE_SPARE_WORKSPACES=${spareTarget} (each step starts with the pool full)` : 'off (KPLANE_SPARE_WORKSPACES=0, the default)'}. ` +
@@ -140,6 +161,11 @@ export const provisioning: Scenario = {
           'GET /api/v1/namespaces/default/configmaps retried every 20 ms until 200. Management API rate limit raised for the bench. ' +
           'Catalog and memory deltas are after the step and 3 s idle, divided by K; apiserver RSS deltas are noisy (V8 heap growth is not per workspace) and only meaningful for large K.',
         '', t, '',
+        '## First call of the real kubectl', '',
+          'Workspaces created one at a time; each gets its kubeconfig from the management API and a fresh discovery cache, and ' +
+          '`kubectl get configmaps -n default` runs until it succeeds (what a new user does right after creating a workspace). ' +
+          'The kubectl run includes its start, discovery and TLS handshakes.',
+        '', kubectlTable, '',
       ].join('\n'),
     };
   },
