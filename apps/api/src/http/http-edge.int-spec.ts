@@ -87,6 +87,28 @@ describe('HTTP edge: problem+json, limits, health, metrics, docs', () => {
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
   });
+
+  it('requests queued for a pooled connection for more than 5 s are still served', async () => {
+    expect((await api.request('GET', '/v1/tenants')).status).toBe(200);
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      // Every request that reads tenants now holds one of the API's 10 connections while it waits
+      // for the lock; the four beyond them wait for a connection instead, for as long as the lock is held.
+      await admin.query('BEGIN');
+      await admin.query('LOCK TABLE kplane.tenants IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const answers = Array.from({ length: 14 }, () => api.request('GET', '/v1/tenants'));
+      await new Promise((r) => setTimeout(r, 7000));
+      await admin.query('COMMIT');
+      const statuses = (await Promise.all(answers)).map((a) => a.status);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(7000);
+      expect(statuses).toEqual(Array.from({ length: 14 }, () => 200));
+    } finally {
+      await admin.query('ROLLBACK').catch(() => undefined);
+      await admin.end();
+    }
+  }, 30_000);
 });
 
 describe('HTTP edge: PostgreSQL unavailable', () => {
