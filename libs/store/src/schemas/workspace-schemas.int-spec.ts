@@ -27,7 +27,7 @@ describe('WorkspaceSchemas (provisioning)', () => {
     expect(await t.schemas.listWorkspaceSchemas()).toContain(id);
 
     const { rows: versions } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
     // Tables belong to the workspace role; nobody else is granted anything on them.
     const { rows: owners } = await t.pool.query(`SELECT tablename, tableowner FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [name]);
     expect(owners).toEqual(['changes', 'compaction', 'meta', 'objects', 'schema_version'].map((tablename) => ({ tablename, tableowner: name })));
@@ -77,9 +77,17 @@ describe('WorkspaceSchemas (provisioning)', () => {
        DROP FUNCTION "${name}".count_objects_insert(), "${name}".count_objects_delete(), "${name}".count_objects_update();
        ALTER TABLE "${name}".meta DROP COLUMN objects, DROP COLUMN storage_bytes; DELETE FROM "${name}".schema_version WHERE version = 4`,
     );
+    await t.pool.query(
+      `ALTER TABLE "${name}".objects ALTER COLUMN labels SET STATISTICS -1, ALTER COLUMN fields SET STATISTICS -1; DELETE FROM "${name}".schema_version WHERE version = 5`,
+    );
     await t.schemas.applyDdl(id);
     const { rows } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+    const { rows: targets } = await t.pool.query(
+      `SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attname IN ('labels', 'fields') ORDER BY 1`,
+      [`"${name}".objects`],
+    );
+    expect(targets).toEqual([{ attname: 'fields', attstattarget: 1000 }, { attname: 'labels', attstattarget: 1000 }]);
     expect(await store.usage()).toMatchObject({ objects: 1 });
     expect(await store.oldestRetainedResourceVersion()).toBe('1');
     expect(await store.get('configmaps', 'd', 'kept')).not.toBeNull();

@@ -140,6 +140,19 @@ export const WORKSPACE_MIGRATIONS: readonly WorkspaceMigration[] = [
          storage_bytes = (SELECT coalesce(sum(octet_length(o.body::text)), 0) FROM ${s}.objects o)`,
     ],
   },
+  {
+    version: 5,
+    name: 'finer statistics for label and field selectors',
+    statements: (s) => [
+      // PostgreSQL estimates a jsonb containment as the share of histogram entries that match.
+      // With the default target (101 entries) one sampled entry of a label 100 objects of
+      // 1,000,000 carry made it 1 % (10,000 rows), and a list page (LIMIT 501, ORDER BY the key)
+      // then walked the whole key index, filtering: 750 ms instead of 3 ms through the GIN index.
+      // With 1,001 entries one such entry is 0.1 %, and the GIN index wins; ANALYZE samples
+      // 300,000 rows instead of 30,000.
+      `ALTER TABLE ${s}.objects ALTER COLUMN labels SET STATISTICS 1000, ALTER COLUMN fields SET STATISTICS 1000`,
+    ],
+  },
 ];
 
 export const LATEST_WORKSPACE_SCHEMA_VERSION = WORKSPACE_MIGRATIONS[WORKSPACE_MIGRATIONS.length - 1].version;
