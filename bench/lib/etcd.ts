@@ -21,8 +21,12 @@ export interface Etcd {
   pid: number;
   putMany(kvs: { key: string; value: string }[]): Promise<void>;
   deletePrefix(prefix: string): Promise<void>;
-  /** One range over the whole prefix; returns the decoded values (Buffers). */
-  rangePrefix(prefix: string): Promise<Buffer[]>;
+  /**
+   * Every value under the prefix, in ranges of `pageSize` keys at the first range's revision, as
+   * kube-apiserver pages through etcd for a list it cannot answer from its watch cache; `visit`
+   * sees each value once, so memory holds one page at a time.
+   */
+  scanPrefix(prefix: string, pageSize: number, visit: (value: Buffer) => void): Promise<{ count: number; ranges: number }>;
   stop(): Promise<void>;
 }
 
@@ -104,9 +108,21 @@ export async function startEtcd(binary = process.env.BENCH_ETCD_BIN ?? 'etcd'): 
     async deletePrefix(prefix) {
       await post('/v3/kv/deleterange', { key: b64(prefix), range_end: prefixEnd(prefix) });
     },
-    async rangePrefix(prefix) {
-      const r = await post('/v3/kv/range', { key: b64(prefix), range_end: prefixEnd(prefix) });
-      return (r.kvs ?? []).map((kv: { value: string }) => Buffer.from(kv.value, 'base64'));
+    async scanPrefix(prefix, pageSize, visit) {
+      const rangeEnd = prefixEnd(prefix);
+      let key = b64(prefix);
+      let revision: string | undefined;
+      let count = 0;
+      for (let ranges = 1; ; ranges++) {
+        const r = await post('/v3/kv/range', { key, range_end: rangeEnd, limit: pageSize, ...(revision ? { revision } : {}) });
+        revision ??= r.header.revision;
+        const kvs: { key: string; value: string }[] = r.kvs ?? [];
+        for (const kv of kvs) visit(Buffer.from(kv.value, 'base64'));
+        count += kvs.length;
+        if (!r.more || kvs.length === 0) return { count, ranges };
+        // The next range starts just past the last key (the key followed by a zero byte).
+        key = Buffer.concat([Buffer.from(kvs[kvs.length - 1].key, 'base64'), Buffer.from([0])]).toString('base64');
+      }
     },
     stop,
   };

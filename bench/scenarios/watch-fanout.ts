@@ -1,5 +1,5 @@
-// watch-fanout: BENCH_WATCHERS watchers (default 200; the issue's figure is 1,000) spread over
-// BENCH_WATCH_WORKSPACES workspaces (default 20; issue: 100), each an HTTPS stream
+// watch-fanout: BENCH_WATCHERS watchers (default 1,000, the issue's figure) spread over
+// BENCH_WATCH_WORKSPACES workspaces (default 100), each an HTTPS stream
 // GET .../configmaps?watch=true&resourceVersion=<list rv> on its own connection. BENCH_WATCH_ROUNDS
 // rounds (default 20): one merge-patch of a probe configmap in every workspace at once (through
 // HTTP), carrying the send time; latency = event received by a watcher - write sent (an upper
@@ -72,8 +72,8 @@ export const watchFanout: Scenario = {
   name: 'watch-fanout',
   description: 'Watchers spread over workspaces (BENCH_WATCHERS over BENCH_WATCH_WORKSPACES): write (HTTP) -> event received latency p50/p99',
   async run(ctx): Promise<ScenarioResult> {
-    const wsCount = envInt('BENCH_WATCH_WORKSPACES', 20);
-    const watchers = envInt('BENCH_WATCHERS', 200);
+    const wsCount = envInt('BENCH_WATCH_WORKSPACES', 100);
+    const watchers = envInt('BENCH_WATCHERS', 1000);
     const rounds = envInt('BENCH_WATCH_ROUNDS', 20);
     const perWs = Math.ceil(watchers / wsCount);
     const pid = ctx.platform.pid('apiserver');
@@ -184,7 +184,7 @@ export const watchFanout: Scenario = {
           `${all.length} watch streams (HTTPS, one connection each) over ${wsCount} workspaces (${perWs} per workspace), each from the list's resourceVersion. ` +
             `${rounds} rounds of one JSON merge patch per workspace, first with all workspaces written at once (burst), then paced evenly over one second per round (spread, ${wsCount} writes/s); the bench waits for every watcher (5 s cap) before the next round. ` +
             "commit->event is measured from the change-log row's PostgreSQL timestamp (when the row was written, just before its transaction commits; since session 8: until then it was the start of the transaction, which the apiserver's group commit may share among many writes, so the figure included the time it took to run the writes before this one) to the event's arrival, same machine clock. " +
-            'send->event is measured from just before the PATCH is sent (it adds the write\'s own queueing); response->event can be negative when the event beats the HTTP response. Scale with BENCH_WATCHERS=1000 BENCH_WATCH_WORKSPACES=100.',
+            'send->event is measured from just before the PATCH is sent (it adds the write\'s own queueing); response->event can be negative when the event beats the HTTP response. Scale with BENCH_WATCHERS and BENCH_WATCH_WORKSPACES.',
           '', t, '',
         ].join('\n'),
       };
