@@ -40,6 +40,7 @@ export class WorkerMetrics {
   readonly orphanRoles = gauge(this.registry, 'kplane_reconcile_orphan_roles', "Roles of this database's former workspaces with no workspace (last reconciliation)");
   readonly missingSchemas = gauge(this.registry, 'kplane_reconcile_missing_schemas', 'Ready or Suspended workspaces whose schema or role is missing (last reconciliation)');
   readonly orphanCredentials = gauge(this.registry, 'kplane_reconcile_orphan_credentials', 'Workspaces gone whose credentials remained (last reconciliation)');
+  readonly outdatedSchemas = gauge(this.registry, 'kplane_reconcile_outdated_schemas', 'Ready or Suspended workspaces whose schema was built at an older version (last reconciliation)');
   readonly deferredOrphans = gauge(this.registry, 'kplane_reconcile_deferred_orphans', 'Orphan candidates left alone: an operation in flight or within the grace period');
   readonly spareWorkspaces = gauge(this.registry, 'kplane_spare_workspaces', 'Ready spares in the warm pool (last top-up)');
   readonly lastReconcile = gauge(this.registry, 'kplane_reconcile_last_run_timestamp_seconds', 'When reconciliation last completed');

@@ -135,4 +135,52 @@ describe('WorkspaceReconciler', () => {
     await held!.release();
     expect((await reconciler.reconcile()).dropped).toContain(orphan);
   });
+
+  it('brings the schemas of Ready and Suspended workspaces built by an older release to the latest version, and no others', async () => {
+    const schemas = new WorkspaceSchemas(pool);
+    const version = async (id: string) =>
+      (await pool.query(`SELECT max(version)::int AS v FROM "${workspaceSchemaName(id)}".schema_version`)).rows[0].v as number;
+    const target = async (id: string) =>
+      (await pool.query(`SELECT attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'labels'`, [`"${workspaceSchemaName(id)}".objects`])).rows[0]
+        .attstattarget as number;
+    // As the release before workspace DDL version 5 left them.
+    const atVersion4 = async (id: string) => {
+      await schemas.ensureBuilt(id);
+      const s = `"${workspaceSchemaName(id)}"`;
+      await pool.query(`ALTER TABLE ${s}.objects ALTER COLUMN labels SET STATISTICS -1, ALTER COLUMN fields SET STATISTICS -1; DELETE FROM ${s}.schema_version WHERE version = 5`);
+    };
+    const ready = await workspace('Ready', 'Succeeded');
+    const suspended = await workspace('Suspended', 'Succeeded');
+    const failed = await workspace('Failed', 'Failed');
+    const busy = await workspace('Ready', 'Running');
+    const current = await workspace('Ready', 'Succeeded');
+    const unbuilt = await workspace('Ready', 'Succeeded'); // role and schema, no tables: not the reconciler's to build
+    for (const id of [ready, suspended, failed, busy]) await atVersion4(id);
+    await schemas.ensureBuilt(current);
+    await schemas.ensureRole(unbuilt);
+    await schemas.ensureSchema(unbuilt);
+    expect(await schemas.listOutdated()).toEqual(expect.arrayContaining([ready, suspended, failed, busy]));
+    expect(await schemas.listOutdated()).not.toContain(current);
+
+    const metrics = new WorkerMetrics();
+    const reconciler = new WorkspaceReconciler(
+      { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig,
+      pool,
+      new WorkspaceLocks(db.url),
+      new ReconciliationRepository(ds),
+      new OperationProgress(ds),
+      metrics,
+      logger,
+    );
+    const result = await reconciler.reconcile();
+    expect(result.upgraded.sort()).toEqual([ready, suspended].sort());
+    expect(result.failed).toEqual([]);
+    expect(await metrics.registry.getSingleMetricAsString('kplane_reconcile_outdated_schemas')).toMatch(/^kplane_reconcile_outdated_schemas({[^}]*})? 2$/m);
+    for (const id of [ready, suspended]) expect([await version(id), await target(id)]).toEqual([5, 1000]);
+    for (const id of [failed, busy]) expect([await version(id), await target(id)]).toEqual([4, -1]);
+    expect(await schemas.exists(unbuilt)).toEqual({ schema: true, role: true });
+    expect((await pool.query(`SELECT to_regclass($1) AS t`, [`"${workspaceSchemaName(unbuilt)}".objects`])).rows[0].t).toBeNull();
+    // Nothing left to do for the serving ones.
+    expect((await reconciler.reconcile()).upgraded).toEqual([]);
+  });
 });

@@ -12,6 +12,7 @@ export interface ReconcileResult {
   plan: ReconcilePlan;
   dropped: string[];
   markedFailed: string[];
+  upgraded: string[];
   credentialsDeleted: number;
   skipped: string[];
   failed: { id: string; kind: string; error: string }[];
@@ -20,8 +21,9 @@ export interface ReconcileResult {
 /**
  * Compares the control schema with the shard and repairs drift: orphan schemas and roles are
  * dropped, Ready/Suspended workspaces whose schema is gone become Failed, credentials of deleted
- * workspaces are removed. Every repair holds the workspace's lifecycle lock and re-checks first,
- * so it never races an operation. Findings are exported as gauges.
+ * workspaces are removed, and the schemas of Ready/Suspended workspaces built by an older release
+ * get the workspace DDL versions added since. Every repair holds the workspace's lifecycle lock
+ * and re-checks first, so it never races an operation. Findings are exported as gauges.
  */
 @Injectable()
 export class WorkspaceReconciler {
@@ -38,14 +40,16 @@ export class WorkspaceReconciler {
   }
 
   async reconcile(): Promise<ReconcileResult> {
-    const plan = planReconciliation(await this.repo.gather(new Date(), this.config.reconcile.graceSeconds * 1000));
+    const schemas = new WorkspaceSchemas(this.pool);
+    const gathered = await this.repo.gather(new Date(), this.config.reconcile.graceSeconds * 1000);
+    const plan = planReconciliation({ ...gathered, outdatedSchemas: await this.outdated(schemas) });
     this.metrics.orphanSchemas.set(plan.orphanSchemas.length);
     this.metrics.orphanRoles.set(plan.orphanRoles.length);
     this.metrics.missingSchemas.set(plan.missingSchemas.length);
     this.metrics.orphanCredentials.set(plan.orphanCredentials.length);
     this.metrics.deferredOrphans.set(plan.deferred.length);
-    const result: ReconcileResult = { plan, dropped: [], markedFailed: [], credentialsDeleted: 0, skipped: [], failed: [] };
-    const schemas = new WorkspaceSchemas(this.pool);
+    this.metrics.outdatedSchemas.set(plan.outdatedSchemas.length);
+    const result: ReconcileResult = { plan, dropped: [], markedFailed: [], upgraded: [], credentialsDeleted: 0, skipped: [], failed: [] };
 
     for (const id of [...new Set([...plan.orphanSchemas, ...plan.orphanRoles])]) {
       await this.repair(result, id, 'orphan', async () => {
@@ -77,7 +81,16 @@ export class WorkspaceReconciler {
         return n > 0;
       });
     }
+    for (const id of plan.outdatedSchemas) {
+      await this.repair(result, id, 'outdated_schema', async () => {
+        // Re-checked under the lock: a deletion that got there first leaves nothing to upgrade.
+        if (!(await this.repo.isServing(id)) || !(await schemas.upgrade(id))) return false;
+        result.upgraded.push(id);
+        return true;
+      });
+    }
     this.metrics.lastReconcile.set(Date.now() / 1000);
+    if (result.upgraded.length) this.logger.info({ upgraded: result.upgraded }, 'workspace schemas upgraded to the latest version');
     if (result.dropped.length || result.markedFailed.length || result.credentialsDeleted || result.failed.length) {
       this.logger.warn(
         { dropped: result.dropped, markedFailed: result.markedFailed, credentialsDeleted: result.credentialsDeleted, failed: result.failed, deferred: plan.deferred },
@@ -85,6 +98,17 @@ export class WorkspaceReconciler {
       );
     }
     return result;
+  }
+
+  /** Outdated schemas; none this time when the listing fails (a schema dropped while it was read). */
+  private async outdated(schemas: WorkspaceSchemas): Promise<string[]> {
+    try {
+      return await schemas.listOutdated();
+    } catch (err) {
+      this.metrics.repairs.inc({ kind: 'outdated_schema', outcome: 'failed' });
+      this.logger.warn({ err: (err as Error).message }, 'listing outdated workspace schemas failed; trying again next time');
+      return [];
+    }
   }
 
   private async repair(result: ReconcileResult, id: string, kind: string, fn: () => Promise<boolean>): Promise<void> {

@@ -11,6 +11,7 @@ const base = (over: Partial<ReconcileInput>): ReconcileInput => ({
   operations: [],
   credentialWorkspaceIds: [],
   spares: [],
+  outdatedSchemas: [],
   ...over,
 });
 
@@ -19,7 +20,26 @@ describe('planReconciliation', () => {
     const plan = planReconciliation(
       base({ schemas: ['w1'], roles: ['w1'], workspaces: [{ id: 'w1', phase: 'Ready' }], operations: [{ workspaceId: 'w1', inFlight: false, lastActivity: ago(10) }], credentialWorkspaceIds: ['w1'] }),
     );
-    expect(plan).toEqual({ orphanSchemas: [], orphanRoles: [], missingSchemas: [], orphanCredentials: [], deferred: [] });
+    expect(plan).toEqual({ orphanSchemas: [], orphanRoles: [], missingSchemas: [], orphanCredentials: [], outdatedSchemas: [], deferred: [] });
+  });
+
+  it('upgrades the outdated schemas of serving workspaces only, and none with an operation in flight', () => {
+    const plan = planReconciliation(
+      base({
+        schemas: ['ready', 'suspended', 'busy', 'failed', 'pending', 'spare', 'gone'],
+        workspaces: [
+          { id: 'ready', phase: 'Ready' },
+          { id: 'suspended', phase: 'Suspended' },
+          { id: 'busy', phase: 'Ready' },
+          { id: 'failed', phase: 'Failed' },
+          { id: 'pending', phase: 'Provisioning' },
+        ],
+        operations: [{ workspaceId: 'busy', inFlight: true, lastActivity: ago(1) }],
+        spares: ['spare'],
+        outdatedSchemas: ['ready', 'suspended', 'busy', 'failed', 'pending', 'spare', 'gone'],
+      }),
+    );
+    expect(plan.outdatedSchemas).toEqual(['ready', 'suspended']);
   });
 
   it("never counts the warm pool's spares (being built, ready or being dropped) as orphans", () => {

@@ -16,6 +16,8 @@ export interface ReconcileInput {
   credentialWorkspaceIds: string[];
   /** Ids of the warm pool's spares: their schemas and roles are accounted for (libs/control spares). */
   spares: string[];
+  /** Workspace ids whose schema was built at an older version of the workspace DDL. */
+  outdatedSchemas: string[];
 }
 
 export interface ReconcilePlan {
@@ -27,6 +29,8 @@ export interface ReconcilePlan {
   missingSchemas: string[];
   /** Credentials of workspaces that no longer exist: delete. */
   orphanCredentials: string[];
+  /** Ready/Suspended workspaces whose schema is at an older version: apply the missing versions. */
+  outdatedSchemas: string[];
   /** Orphans left for a later run (operation in flight or within the grace period). */
   deferred: string[];
 }
@@ -64,5 +68,7 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
     .filter((w) => SERVING.includes(w.phase) && (!schemas.has(w.id) || !roles.has(w.id)) && !ops.get(w.id)?.inFlight)
     .map((w) => w.id);
   const orphanCredentials = [...new Set(input.credentialWorkspaceIds)].filter((id) => !rows.has(id) && !ops.get(id)?.inFlight);
-  return { orphanSchemas, orphanRoles, missingSchemas, orphanCredentials, deferred: [...deferred].sort() };
+  // Other phases are left to their operation: provisioning builds to the latest version anyway.
+  const outdatedSchemas = input.outdatedSchemas.filter((id) => SERVING.includes(rows.get(id)!) && !ops.get(id)?.inFlight);
+  return { orphanSchemas, orphanRoles, missingSchemas, orphanCredentials, outdatedSchemas, deferred: [...deferred].sort() };
 }

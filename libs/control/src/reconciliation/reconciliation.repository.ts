@@ -16,7 +16,8 @@ const idFromName = (name: string): string => {
 export class ReconciliationRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async gather(now: Date, graceMs: number): Promise<ReconcileInput> {
+  /** Everything but the workspace schemas' versions, which @kplane/store reads (WorkspaceSchemas.listOutdated). */
+  async gather(now: Date, graceMs: number): Promise<Omit<ReconcileInput, 'outdatedSchemas'>> {
     const [schemas, roles, workspaces, operations, creds, spares] = await Promise.all([
       this.ds.query(`SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname ~ ${WS_NAME}`),
       this.ds.query(`SELECT rolname AS name FROM pg_catalog.pg_roles WHERE rolname ~ ${WS_NAME}`),
@@ -53,6 +54,16 @@ export class ReconciliationRepository {
       [workspaceId],
     );
     return rows[0]?.orphan === true;
+  }
+
+  /** Re-checked under the workspace lock right before an upgrade: Ready or Suspended, nothing in flight. */
+  async isServing(workspaceId: string): Promise<boolean> {
+    const rows = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM kplane.workspaces WHERE id = $1 AND phase IN ('Ready', 'Suspended'))
+          AND NOT EXISTS (SELECT 1 FROM kplane.operations WHERE workspace_id = $1 AND status IN ('Queued', 'Running')) AS serving`,
+      [workspaceId],
+    );
+    return rows[0]?.serving === true;
   }
 
   /** Deletes the credentials of a workspace that no longer exists; returns how many. */

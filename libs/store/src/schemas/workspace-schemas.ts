@@ -55,6 +55,29 @@ export class WorkspaceSchemas {
     });
   }
 
+  /**
+   * Brings a built schema (version 1 or later) up to the latest version; false when there was
+   * nothing to do. A schema without tables is not this method's to build: provisioning does that.
+   */
+  async upgrade(workspaceId: string): Promise<boolean> {
+    const name = workspaceSchemaName(workspaceId);
+    const s = quoteWorkspaceSchema(name);
+    let upgraded = false;
+    await this.withLockedTx(name, async (c) => {
+      const { version } = await builtVersion(c, name, s);
+      if (version === 0 || version >= LATEST_WORKSPACE_SCHEMA_VERSION) return;
+      await migrate(c, s, version, []);
+      upgraded = true;
+    });
+    return upgraded;
+  }
+
+  /** Workspace ids whose schema in this database was built at an older version (see `upgrade`). */
+  async listOutdated(): Promise<string[]> {
+    const rows = await this.withClient((c) => run<{ name: string }>(c, sql.listOutdatedWorkspaceSchemas, [LATEST_WORKSPACE_SCHEMA_VERSION]));
+    return rows.map((r) => workspaceIdFromSchemaName(r.name)).filter((id): id is string => id !== null);
+  }
+
   async exists(workspaceId: string): Promise<{ schema: boolean; role: boolean }> {
     const name = workspaceSchemaName(workspaceId);
     return this.withClient(async (c) => ({

@@ -101,6 +101,23 @@ export const createSchemaVersion = perSchema(
   );
 export const currentSchemaVersion = perSchema('ddl.current_version', (s) => `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.schema_version`);
 export const recordSchemaVersions = perSchema('ddl.record_versions', (s) => `INSERT INTO ${s}.schema_version (version) SELECT unnest($1::int[])`);
+/**
+ * Workspace schemas of this database built at a version from 1 to below $1, in one statement:
+ * each schema's version table is read by query_to_xml, its name from the catalog, matched against
+ * the workspace pattern and quoted with %I. CASE keeps the read away from a schema without one.
+ */
+export const listOutdatedWorkspaceSchemas = st(
+  'schema.list_outdated',
+  `SELECT name FROM (
+     SELECT n.nspname AS name,
+            CASE WHEN to_regclass(format('%I.schema_version', n.nspname)) IS NOT NULL
+                 THEN (xpath('/row/v/text()', query_to_xml(format('SELECT max(version) AS v FROM %I.schema_version', n.nspname), false, true, '')))[1]::text::int
+            END AS version
+       FROM pg_catalog.pg_namespace n
+      WHERE n.nspname ~ '^ws_[0-9a-f]{32}$') v
+    WHERE version >= 1 AND version < $1
+    ORDER BY name`,
+);
 /** What `ensureBuilt` finds: the role ($1 its name), and the version table ($2 its qualified name). */
 export const buildState = st(
   'provisioning.build_state',
