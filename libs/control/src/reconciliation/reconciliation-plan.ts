@@ -69,6 +69,10 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
     .map((w) => w.id);
   const orphanCredentials = [...new Set(input.credentialWorkspaceIds)].filter((id) => !rows.has(id) && !ops.get(id)?.inFlight);
   // Other phases are left to their operation: provisioning builds to the latest version anyway.
-  const outdatedSchemas = input.outdatedSchemas.filter((id) => SERVING.includes(rows.get(id)!) && !ops.get(id)?.inFlight);
+  const serving = (id: string) => {
+    const phase = rows.get(id);
+    return phase !== undefined && SERVING.includes(phase);
+  };
+  const outdatedSchemas = input.outdatedSchemas.filter((id) => serving(id) && !ops.get(id)?.inFlight);
   return { orphanSchemas, orphanRoles, missingSchemas, orphanCredentials, outdatedSchemas, deferred: [...deferred].sort() };
 }
