@@ -17,6 +17,7 @@ describe('WorkspaceReconciler', () => {
   let ds: DataSource;
   let pool: Pool;
   let otherPool: Pool;
+  let locks: WorkspaceLocks;
   const logger = { setContext: () => undefined, warn: () => undefined, info: () => undefined } as unknown as PinoLogger;
   const tenantId = randomUUID();
 
@@ -27,6 +28,7 @@ describe('WorkspaceReconciler', () => {
     ds = await new DataSource(controlDataSourceOptions(db.url)).initialize();
     pool = new Pool({ connectionString: db.url, max: 4 });
     otherPool = new Pool({ connectionString: other.url, max: 2 });
+    locks = new WorkspaceLocks(db.url);
     // Idle clients die when a database is force-dropped (or the server restarts): not a test failure.
     pool.on('error', () => undefined);
     otherPool.on('error', () => undefined);
@@ -34,6 +36,7 @@ describe('WorkspaceReconciler', () => {
   });
 
   afterAll(async () => {
+    await locks?.onModuleDestroy();
     await dropWorkspaceRoles(db.url);
     await ds?.destroy();
     await pool?.end();
@@ -84,7 +87,7 @@ describe('WorkspaceReconciler', () => {
 
     const config = { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig;
     const metrics = new WorkerMetrics();
-    const reconciler = new WorkspaceReconciler(config, pool, new WorkspaceLocks(db.url), new ReconciliationRepository(ds), new OperationProgress(ds), metrics, logger);
+    const reconciler = new WorkspaceReconciler(config, pool, locks, new ReconciliationRepository(ds), new OperationProgress(ds), metrics, logger);
     try {
       const result = await reconciler.reconcile();
       expect(result.failed).toEqual([]);
@@ -115,7 +118,6 @@ describe('WorkspaceReconciler', () => {
   });
 
   it('skips a workspace whose lifecycle lock is held', async () => {
-    const locks = new WorkspaceLocks(db.url);
     const orphan = await workspace('none', 'Succeeded');
     await new WorkspaceSchemas(pool).ensureRole(orphan);
     await new WorkspaceSchemas(pool).ensureSchema(orphan);
@@ -166,7 +168,7 @@ describe('WorkspaceReconciler', () => {
     const reconciler = new WorkspaceReconciler(
       { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig,
       pool,
-      new WorkspaceLocks(db.url),
+      locks,
       new ReconciliationRepository(ds),
       new OperationProgress(ds),
       metrics,
