@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { BenchPlatform } from './platform';
 import { percentiles } from './stats';
 import { sleep } from './util';
-import { adminApi } from './workspace';
+import { createReadyWorkspace, kubeconfigOf } from './workspace';
 
 const run = promisify(execFile);
 
@@ -40,15 +40,10 @@ export async function measureFirstKubectl(p: BenchPlatform, kubectl: string, ten
     for (let i = 0; i < samples; i++) {
       const name = `kubectl-${i}`;
       const start = performance.now();
-      const created = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
-      if (created.status !== 202) throw new Error(`POST: ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
-      const r = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=120`);
-      if (r.body?.phase !== 'Ready') throw new Error(`phase ${r.body?.phase}: ${r.body?.message}`);
+      await createReadyWorkspace(p, tenant, name);
       ready.push(performance.now() - start);
-      const kc = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}/kubeconfig`);
-      if (kc.status !== 200) throw new Error(`kubeconfig: ${kc.status}`);
       const kubeconfig = join(dir, `${name}.yaml`);
-      writeFileSync(kubeconfig, kc.body as string);
+      writeFileSync(kubeconfig, await kubeconfigOf(p, tenant, name));
       for (;;) {
         const t = performance.now();
         const ok = await run(kubectl, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, `cache-${i}`), 'get', 'configmaps', '-n', 'default', '-o', 'name'], { timeout: 30_000 }).then(

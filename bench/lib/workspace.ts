@@ -31,11 +31,25 @@ export async function ensureTenant(p: BenchPlatform, tenant: string): Promise<vo
   if (t.status !== 201 && t.status !== 409) throw new Error(`tenant create: ${t.status} ${JSON.stringify(t.body)}`);
 }
 
-/** The workspace's kubeconfig turned into a BenchWorkspace (endpoint, token, CA, keep-alive agent). */
-export async function workspaceAccess(p: BenchPlatform, tenant: string, name: string, id: string, provisionMs: number, maxSockets = 16): Promise<BenchWorkspace> {
+/** POSTs a workspace and long-polls until it is Ready; its id. Throws on any other answer or phase. */
+export async function createReadyWorkspace(p: BenchPlatform, tenant: string, name: string, timeoutSeconds = 120): Promise<string> {
+  const created = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
+  if (created.status !== 202) throw new Error(`workspace create: ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
+  const ready = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=${timeoutSeconds}`);
+  if (ready.body?.phase !== 'Ready') throw new Error(`workspace ${name} is ${ready.body?.phase}: ${ready.body?.message}`);
+  return created.body.workspace.id;
+}
+
+/** The workspace's kubeconfig (YAML), as the management API hands it out. */
+export async function kubeconfigOf(p: BenchPlatform, tenant: string, name: string): Promise<string> {
   const kc = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}/kubeconfig`);
   if (kc.status !== 200) throw new Error(`kubeconfig: ${kc.status}`);
-  const parsed = yaml.load(kc.body as string) as any;
+  return kc.body as string;
+}
+
+/** The workspace's kubeconfig turned into a BenchWorkspace (endpoint, token, CA, keep-alive agent). */
+export async function workspaceAccess(p: BenchPlatform, tenant: string, name: string, id: string, provisionMs: number, maxSockets = 16): Promise<BenchWorkspace> {
+  const parsed = yaml.load(await kubeconfigOf(p, tenant, name)) as any;
   const caPem = Buffer.from(parsed.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
   return {
     id,
@@ -52,11 +66,10 @@ export async function workspaceAccess(p: BenchPlatform, tenant: string, name: st
 export async function provisionWorkspace(p: BenchPlatform, tenant: string, name: string, maxSockets = 16): Promise<BenchWorkspace> {
   await ensureTenant(p, tenant);
   const started = Date.now();
-  const created = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
-  if (created.status !== 202) throw new Error(`workspace create: ${created.status} ${JSON.stringify(created.body)}`);
-  const ready = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=90`);
-  if (ready.body?.phase !== 'Ready') throw new Error(`workspace ${name} is ${ready.body?.phase}: ${ready.body?.message}\n${p.logs().slice(-4000)}`);
-  return workspaceAccess(p, tenant, name, created.body.workspace.id, Date.now() - started, maxSockets);
+  const id = await createReadyWorkspace(p, tenant, name, 90).catch((err: Error) => {
+    throw new Error(`${err.message}\n${p.logs().slice(-4000)}`);
+  });
+  return workspaceAccess(p, tenant, name, id, Date.now() - started, maxSockets);
 }
 
 export interface KubeResponse {

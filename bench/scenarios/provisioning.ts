@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
 import { cpuMsPer, percentiles, platformCpuMs, rssMiB, table } from '../lib/stats';
 import { adminPool, envInt, envIntList, sleep, waitFor } from '../lib/util';
-import { adminApi, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
+import { createReadyWorkspace, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
 import { FirstKubectl, kubectlBinary, measureFirstKubectl } from '../lib/first-kubectl';
 
 interface Step {
@@ -75,12 +75,9 @@ export const provisioning: Scenario = {
             const name = `ws-${i}`;
             const start = performance.now();
             try {
-              const created = await adminApi(ctx.platform, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
-              if (created.status !== 202) throw new Error(`POST: ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
-              const r = await adminApi(ctx.platform, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=120`);
-              if (r.body?.phase !== 'Ready') throw new Error(`phase ${r.body?.phase}: ${r.body?.message}`);
+              const id = await createReadyWorkspace(ctx.platform, tenant, name);
               const readyAt = performance.now();
-              const ws = await workspaceAccess(ctx.platform, tenant, name, created.body.workspace.id, readyAt - start, 2);
+              const ws = await workspaceAccess(ctx.platform, tenant, name, id, readyAt - start, 2);
               for (;;) {
                 const l = await kubeRequest(ws, 'GET', '/api/v1/namespaces/default/configmaps', { parse: false }).catch(() => ({ status: 0 }));
                 if (l.status === 200) break;

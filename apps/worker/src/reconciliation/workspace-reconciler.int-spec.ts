@@ -62,6 +62,17 @@ describe('WorkspaceReconciler', () => {
 
   const exists = (id: string) => new WorkspaceSchemas(pool).exists(id);
 
+  const reconcilerWith = (metrics = new WorkerMetrics()) =>
+    new WorkspaceReconciler(
+      { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig,
+      pool,
+      locks,
+      new ReconciliationRepository(ds),
+      new OperationProgress(ds),
+      metrics,
+      logger,
+    );
+
   it('drops orphans, spares what is in flight or recent or foreign, fails Ready workspaces without a schema, removes stale credentials', async () => {
     const schemas = new WorkspaceSchemas(pool);
     const healthy = await workspace('Ready', 'Succeeded');
@@ -85,9 +96,8 @@ describe('WorkspaceReconciler', () => {
       [randomUUID(), orphan, randomUUID(), randomUUID(), healthy, randomUUID()],
     );
 
-    const config = { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig;
     const metrics = new WorkerMetrics();
-    const reconciler = new WorkspaceReconciler(config, pool, locks, new ReconciliationRepository(ds), new OperationProgress(ds), metrics, logger);
+    const reconciler = reconcilerWith(metrics);
     try {
       const result = await reconciler.reconcile();
       expect(result.failed).toEqual([]);
@@ -124,15 +134,7 @@ describe('WorkspaceReconciler', () => {
     const held = await locks.tryAcquire(orphan);
     expect(held).not.toBeNull();
     expect(await locks.tryAcquire(orphan)).toBeNull();
-    const reconciler = new WorkspaceReconciler(
-      { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig,
-      pool,
-      locks,
-      new ReconciliationRepository(ds),
-      new OperationProgress(ds),
-      new WorkerMetrics(),
-      logger,
-    );
+    const reconciler = reconcilerWith();
     expect((await reconciler.reconcile()).skipped).toContain(orphan);
     await held!.release();
     expect((await reconciler.reconcile()).dropped).toContain(orphan);
@@ -165,15 +167,7 @@ describe('WorkspaceReconciler', () => {
     expect(await schemas.listOutdated()).not.toContain(current);
 
     const metrics = new WorkerMetrics();
-    const reconciler = new WorkspaceReconciler(
-      { reconcile: { everySeconds: 60, graceSeconds: 60 } } as WorkerConfig,
-      pool,
-      locks,
-      new ReconciliationRepository(ds),
-      new OperationProgress(ds),
-      metrics,
-      logger,
-    );
+    const reconciler = reconcilerWith(metrics);
     const result = await reconciler.reconcile();
     expect(result.upgraded.sort()).toEqual([ready, suspended].sort());
     expect(result.failed).toEqual([]);
