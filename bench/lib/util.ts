@@ -3,11 +3,12 @@ import { PG_SESSION_OPTIONS } from '@kplane/store';
 import type { BenchPlatform } from './platform';
 import { BenchWorkspace, kubeRequest } from './workspace';
 
-export function envInt(name: string, def: number): number {
+/** An integer knob of at least `min` (1 unless 0 means "skip this step"). */
+export function envInt(name: string, def: number, min = 1): number {
   const v = process.env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
 

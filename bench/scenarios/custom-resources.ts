@@ -61,7 +61,7 @@ export const customResources: Scenario = {
   async run(ctx): Promise<ScenarioResult> {
     const n = envInt('BENCH_CR_OBJECTS', 100_000);
     const sequential = envInt('BENCH_SEQUENTIAL', 200);
-    const autocannonSeconds = envInt('BENCH_AUTOCANNON_SECONDS', 5);
+    const autocannonSeconds = envInt('BENCH_AUTOCANNON_SECONDS', 5, 0);
     const pid = ctx.platform.pid('apiserver');
     const ws = await provisionWorkspace(ctx.platform, `bench-${randomBytes(3).toString('hex')}`, 'custom-resources');
     await expectOk(ws, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
@@ -113,7 +113,7 @@ export const customResources: Scenario = {
     const results: Measured[] = [];
     for (const c of cases) {
       const m = await measureGet(ws, c.name, c.path, c.expect, sequential, 20);
-      if (c.expect > 0 && c.expect <= RARE) m.autocannon = await runAutocannon({ url: ws.endpoint + c.path, token: ws.token, caPem: ws.caPem, connections: 8, durationSeconds: autocannonSeconds });
+      if (autocannonSeconds > 0 && c.expect > 0 && c.expect <= RARE) m.autocannon = await runAutocannon({ url: ws.endpoint + c.path, token: ws.token, caPem: ws.caPem, connections: 8, durationSeconds: autocannonSeconds });
       ctx.log(`  ${c.name}: p50 ${m.latency.medianMs} ms p95 ${m.latency.p95Ms} ms${m.autocannon ? `; ${m.autocannon.requestsPerSecond} req/s c=8` : ''}`);
       results.push(m);
     }

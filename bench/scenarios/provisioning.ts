@@ -119,7 +119,7 @@ export const provisioning: Scenario = {
         ctx.log(`  ${count} at once (${sparesAtStart} spares): Ready p50 ${step.ready.p50} p95 ${step.ready.p95} ms; first list p95 ${step.firstList.p95} ms; ${step.workspacesPerSecond} ws/s; ${failures} failed`);
         steps.push(step);
       }
-      const samples = envInt('BENCH_KUBECTL_SAMPLES', 5);
+      const samples = envInt('BENCH_KUBECTL_SAMPLES', 5, 0);
       if (kubectl && samples > 0) {
         const tenant = `prov-kubectl-${randomBytes(3).toString('hex')}`;
         await ensureTenant(ctx.platform, tenant);

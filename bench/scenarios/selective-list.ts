@@ -165,7 +165,7 @@ export const selectiveList: Scenario = {
   async run(ctx): Promise<ScenarioResult> {
     const sizes = selectiveSizes();
     const sequential = envInt('BENCH_SEQUENTIAL', 200);
-    const autocannonSeconds = process.env.BENCH_AUTOCANNON_SECONDS === '0' ? 0 : envInt('BENCH_AUTOCANNON_SECONDS', 5);
+    const autocannonSeconds = envInt('BENCH_AUTOCANNON_SECONDS', 5, 0);
     const fullMax = envInt('BENCH_FULL_LIST_MAX', 100_000);
     const runs: SelectiveRun[] = [];
     for (const n of sizes) runs.push(await runSelectiveAt(ctx, n, { sequential, autocannonSeconds, full: n <= fullMax && !envFlag('BENCH_SKIP_FULL_LIST') }));
