@@ -12,25 +12,24 @@ export class CredentialsService {
    * returns the token it already issued, so a retried job never leaves a second one behind.
    */
   async issueForOperation(workspaceId: string, operationId: string): Promise<string> {
-    const repo = this.ds.getRepository(CredentialEntity);
-    const existing = await repo.findOneBy({ workspaceId, operationId });
-    if (existing) return this.box.decrypt(existing.tokenEncrypted);
+    // One round trip: insert a new token unless this operation already has one, and read back
+    // whichever is stored. The read sees the statement's snapshot, so a token a concurrent run
+    // of the same operation committed meanwhile is read by the second query below.
     const token = generateWorkspaceToken();
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
-        id: randomUUID(),
-        workspaceId,
-        operationId,
-        tokenHash: hashToken(token),
-        tokenEncrypted: this.box.encrypt(token),
-        revokedAt: null,
-      })
-      .orIgnore()
-      .execute();
-    const row = await repo.findOneByOrFail({ workspaceId, operationId });
-    return this.box.decrypt(row.tokenEncrypted);
+    const rows: { token_encrypted: string }[] = await this.ds.query(
+      `/* credentials.issue */ WITH issued AS (
+         INSERT INTO kplane.credentials (id, workspace_id, operation_id, token_hash, token_encrypted)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (workspace_id, operation_id) DO NOTHING
+         RETURNING token_encrypted)
+       SELECT token_encrypted FROM issued
+       UNION ALL
+       SELECT token_encrypted FROM kplane.credentials WHERE workspace_id = $2 AND operation_id = $3
+       LIMIT 1`,
+      [randomUUID(), workspaceId, operationId, hashToken(token), this.box.encrypt(token)],
+    );
+    const sealed = rows[0]?.token_encrypted ?? (await this.ds.getRepository(CredentialEntity).findOneByOrFail({ workspaceId, operationId })).tokenEncrypted;
+    return this.box.decrypt(sealed);
   }
 
   /** Revokes every token of the workspace except the one issued by `keepOperationId`. */

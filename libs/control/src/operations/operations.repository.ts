@@ -19,8 +19,9 @@ export class OperationsRepository {
   }
 
   async insert(op: OperationEntity, manager?: EntityManager): Promise<OperationEntity> {
+    // The columns the database fills in come back through RETURNING onto `op` (see WorkspacesRepository.insert).
     await this.repo(manager).insert(op);
-    return this.repo(manager).findOneByOrFail({ id: op.id });
+    return op;
   }
 
   findById(id: string, manager?: EntityManager): Promise<OperationEntity | null> {

@@ -30,7 +30,9 @@ export class WorkspacesRepository {
       if (isForeignKeyViolation(err, 'workspaces_tenant_id_fkey')) throw TenantError.notFound(tenantName);
       throw err;
     }
-    return this.repo(manager).findOneByOrFail({ id: workspace.id });
+    // insert() copies what the database filled in (created_at, updated_at) back onto the entity
+    // (RETURNING), so no second round trip reads the row again.
+    return workspace;
   }
 
   findByName(tenantId: string, name: string, manager?: EntityManager): Promise<WorkspaceEntity | null> {
