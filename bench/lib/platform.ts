@@ -23,6 +23,9 @@ export interface BenchPlatform {
   adminToken: string;
   databaseName: string;
   databaseUrl: string;
+  /** Where the apps' BullMQ queues live (a scenario may pause the lifecycle queue). */
+  redisUrl: string;
+  queuePrefix: string;
   /** Process id of an app (for /proc/<pid>/status). */
   pid(app: PlatformApp): number;
   logs(): string;
@@ -61,13 +64,15 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
   const [port, apiserverPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'kplane-bench-'));
   const adminToken = 'kpa_bench_' + randomBytes(16).toString('hex');
+  const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const queuePrefix = `kplane-bench-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dataDir,
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    KPLANE_QUEUE_PREFIX: `kplane-bench-${randomBytes(4).toString('hex')}`,
+    REDIS_URL: redisUrl,
+    KPLANE_QUEUE_PREFIX: queuePrefix,
     KPLANE_DATA_DIR: dataDir,
     KPLANE_ADMIN_TOKEN: adminToken,
     KPLANE_MASTER_KEY: randomBytes(32).toString('base64'),
@@ -118,6 +123,8 @@ export async function startBenchPlatform(extraEnv: Record<string, string> = {}):
     adminToken,
     databaseName,
     databaseUrl,
+    redisUrl,
+    queuePrefix,
     pid(app) {
       const p = apps.pid(app);
       if (p === null) throw new Error(`${app} is not running`);

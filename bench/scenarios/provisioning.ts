@@ -6,13 +6,19 @@
 // apiserver RSS growth per idle workspace (after every workspace served one list, 3 s idle).
 // With KPLANE_SPARE_WORKSPACES=N (the warm pool) each step starts once N spares are Ready.
 // Then BENCH_KUBECTL_SAMPLES (5) workspaces one at a time, each to the first success of the real
-// kubectl (bench/lib/first-kubectl.ts).
+// kubectl (bench/lib/first-kubectl.ts). Then BENCH_PROVISION_STEPS (100) workspaces step by step,
+// CPU per step and process (bench/lib/provisioning-steps.ts).
 import { randomBytes } from 'node:crypto';
 import type { Scenario, ScenarioResult } from '../lib/scenario';
 import { cpuMsPer, percentiles, platformCpuMs, rssMiB, table } from '../lib/stats';
 import { adminPool, envInt, envIntList, sleep, waitFor } from '../lib/util';
 import { createReadyWorkspace, ensureTenant, kubeRequest, workspaceAccess } from '../lib/workspace';
 import { FirstKubectl, kubectlBinary, measureFirstKubectl } from '../lib/first-kubectl';
+import { measureProvisioningSteps, ProvisioningStepCost } from '../lib/provisioning-steps';
+
+/** Clients at once in the step-by-step measurement (a handful of onboarding scripts). */
+const STEP_CONCURRENCY = 10;
+const sum = (cpu: Record<string, number>) => Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 10) / 10;
 
 interface Step {
   count: number;
@@ -59,6 +65,8 @@ export const provisioning: Scenario = {
     const spareTarget = Number(process.env.KPLANE_SPARE_WORKSPACES ?? 0);
     const steps: Step[] = [];
     let kubectlStep: FirstKubectl | null = null;
+    let stepCosts: ProvisioningStepCost[] = [];
+    const stepCount = envInt('BENCH_PROVISION_STEPS', 100, 0);
     const kubectl = kubectlBinary();
     try {
       for (const count of counts) {
@@ -129,6 +137,13 @@ export const provisioning: Scenario = {
       } else if (!kubectl) {
         ctx.log('  no kubectl at BENCH_KUBECTL or /usr/bin/kubectl: the real-kubectl step is skipped');
       }
+      if (stepCount > 0) {
+        const tenant = `prov-steps-${randomBytes(3).toString('hex')}`;
+        await ensureTenant(ctx.platform, tenant);
+        await warmPoolFull(pool, spareTarget);
+        stepCosts = await measureProvisioningSteps(ctx.platform, tenant, stepCount, STEP_CONCURRENCY);
+        ctx.log(`  ${stepCount} workspaces step by step: CPU ms per workspace ${stepCosts.map((c) => `${c.step.split(' ')[0]} ${sum(c.cpuMs)}`).join(', ')}`);
+      }
     } finally {
       await pool.end();
     }
@@ -146,10 +161,14 @@ export const provisioning: Scenario = {
           [[kubectlStep.version, kubectlStep.samples, kubectlStep.ready.p50, kubectlStep.ready.p95, kubectlStep.firstKubectl.p50, kubectlStep.firstKubectl.p95, kubectlStep.kubectlRun.p50, kubectlStep.kubectlRun.p95]],
         )
       : '(no kubectl found: BENCH_KUBECTL or /usr/bin/kubectl)';
+    const stepsTable = table(
+      ['step (each for all K workspaces in turn)', 'wall ms', 'CPU ms/ws api', 'worker', 'apiserver', 'postgres', 'bench', 'all'],
+      stepCosts.map((c) => [c.step, c.wallMs, c.cpuMs.api, c.cpuMs.worker, c.cpuMs.apiserver, c.cpuMs.postgres, c.cpuMs.bench, sum(c.cpuMs)]),
+    );
     return {
       scenario: 'provisioning',
-      data: { counts, steps, kubectl: kubectlStep },
-      table: `${t}\n\n${kubectlTable}`,
+      data: { counts, steps, kubectl: kubectlStep, stepCosts },
+      table: `${t}\n\n${kubectlTable}${stepCosts.length ? `\n\n${stepsTable}` : ''}`,
       markdown: [
         '## Setup', '',
         `Warm pool: ${spareTarget > 0 ? `KPLANE_SPARE_WORKSPACES=${spareTarget} (each step starts with the pool full)` : 'off (KPLANE_SPARE_WORKSPACES=0, the default)'}. ` +
@@ -162,6 +181,15 @@ export const provisioning: Scenario = {
           '`kubectl get configmaps -n default` runs until it succeeds (what a new user does right after creating a workspace). ' +
           'The kubectl run includes its start, discovery and TLS handshakes.',
         '', kubectlTable, '',
+        ...(stepCosts.length
+          ? [
+              '## Where the CPU goes, step by step', '',
+              `${stepCount} workspaces (one new tenant) taken through each step of a provisioning in turn, ${STEP_CONCURRENCY} at a time, the other steps quiet: ` +
+                'the POSTs with the lifecycle queue paused, then the worker\'s jobs, the long-poll of a Ready workspace, the kubeconfig, and two lists. ' +
+                'CPU per workspace by process; the burst steps above overlap all of these.',
+              '', stepsTable, '',
+            ]
+          : []),
       ].join('\n'),
     };
   },

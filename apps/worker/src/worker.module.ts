@@ -49,7 +49,8 @@ export function workerModule(config: WorkerConfig) {
       {
         provide: LIFECYCLE_BACKLOG,
         inject: [getQueueToken(WORKSPACE_LIFECYCLE_QUEUE)],
-        useFactory: (queue: Queue): LifecycleBacklog => () => queue.getJobCountByTypes('wait', 'active', 'prioritized'),
+        // Jobs of a paused queue are waiting too: spares built meanwhile would compete with them on resume.
+        useFactory: (queue: Queue): LifecycleBacklog => () => queue.getJobCountByTypes('wait', 'paused', 'active', 'prioritized'),
       },
       {
         provide: WORKSPACE_LOCKS,
