@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { controlDataSourceOptions, migrateControlSchema, OperationProgress, ReconciliationRepository } from '@kplane/control';
-import { WorkspaceSchemas, workspaceSchemaName } from '@kplane/store';
+import { LATEST_WORKSPACE_SCHEMA_VERSION, WorkspaceSchemas, workspaceSchemaName } from '@kplane/store';
 import { createTestDatabase, dropWorkspaceRoles, TestDatabase } from '@kplane/testing';
 import type { PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
@@ -147,11 +147,14 @@ describe('WorkspaceReconciler', () => {
     const target = async (id: string) =>
       (await pool.query(`SELECT attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'labels'`, [`"${workspaceSchemaName(id)}".objects`])).rows[0]
         .attstattarget as number;
-    // As the release before workspace DDL version 5 left them.
+    // As the release before workspace DDL versions 5 and 6 left them.
     const atVersion4 = async (id: string) => {
       await schemas.ensureBuilt(id);
       const s = `"${workspaceSchemaName(id)}"`;
-      await pool.query(`ALTER TABLE ${s}.objects ALTER COLUMN labels SET STATISTICS -1, ALTER COLUMN fields SET STATISTICS -1; DELETE FROM ${s}.schema_version WHERE version = 5`);
+      await pool.query(
+        `DROP INDEX ${s}.objects_labels_pairs_idx; ALTER TABLE ${s}.objects ALTER COLUMN labels SET STATISTICS -1, ALTER COLUMN fields SET STATISTICS -1;
+         DELETE FROM ${s}.schema_version WHERE version >= 5`,
+      );
     };
     const ready = await workspace('Ready', 'Succeeded');
     const suspended = await workspace('Suspended', 'Succeeded');
@@ -172,8 +175,9 @@ describe('WorkspaceReconciler', () => {
     expect(result.upgraded.sort()).toEqual([ready, suspended].sort());
     expect(result.failed).toEqual([]);
     expect(await metrics.registry.getSingleMetricAsString('kplane_reconcile_outdated_schemas')).toMatch(/^kplane_reconcile_outdated_schemas({[^}]*})? 2$/m);
-    for (const id of [ready, suspended]) expect([await version(id), await target(id)]).toEqual([5, 1000]);
-    for (const id of [failed, busy]) expect([await version(id), await target(id)]).toEqual([4, -1]);
+    const pairsIndex = async (id: string) => (await pool.query(`SELECT to_regclass($1) IS NOT NULL AS i`, [`"${workspaceSchemaName(id)}".objects_labels_pairs_idx`])).rows[0].i as boolean;
+    for (const id of [ready, suspended]) expect([await version(id), await target(id), await pairsIndex(id)]).toEqual([LATEST_WORKSPACE_SCHEMA_VERSION, 1000, true]);
+    for (const id of [failed, busy]) expect([await version(id), await target(id), await pairsIndex(id)]).toEqual([4, -1, false]);
     expect(await schemas.exists(unbuilt)).toEqual({ schema: true, role: true });
     expect((await pool.query(`SELECT to_regclass($1) AS t`, [`"${workspaceSchemaName(unbuilt)}".objects`])).rows[0].t).toBeNull();
     // Nothing left to do for the serving ones.

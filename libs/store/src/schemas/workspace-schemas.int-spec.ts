@@ -27,7 +27,7 @@ describe('WorkspaceSchemas (provisioning)', () => {
     expect(await t.schemas.listWorkspaceSchemas()).toContain(id);
 
     const { rows: versions } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
     // Tables belong to the workspace role; nobody else is granted anything on them.
     const { rows: owners } = await t.pool.query(`SELECT tablename, tableowner FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [name]);
     expect(owners).toEqual(['changes', 'compaction', 'meta', 'objects', 'schema_version'].map((tablename) => ({ tablename, tableowner: name })));
@@ -80,9 +80,11 @@ describe('WorkspaceSchemas (provisioning)', () => {
     await t.pool.query(
       `ALTER TABLE "${name}".objects ALTER COLUMN labels SET STATISTICS -1, ALTER COLUMN fields SET STATISTICS -1; DELETE FROM "${name}".schema_version WHERE version = 5`,
     );
+    await t.pool.query(`DROP INDEX "${name}".objects_labels_pairs_idx; DELETE FROM "${name}".schema_version WHERE version = 6`);
     await t.schemas.applyDdl(id);
     const { rows } = await t.pool.query(`SELECT version FROM "${name}".schema_version ORDER BY version`);
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
+    expect((await t.pool.query(`SELECT to_regclass($1) IS NOT NULL AS i`, [`"${name}".objects_labels_pairs_idx`])).rows[0].i).toBe(true);
     const { rows: targets } = await t.pool.query(
       `SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attname IN ('labels', 'fields') ORDER BY 1`,
       [`"${name}".objects`],
@@ -151,7 +153,7 @@ describe('WorkspaceSchemas (provisioning)', () => {
     await t.pool.query(
       `DROP TRIGGER objects_count_insert ON "${name}".objects; DROP TRIGGER objects_count_delete ON "${name}".objects; DROP TRIGGER objects_count_update ON "${name}".objects;
        DROP FUNCTION "${name}".count_objects_insert(), "${name}".count_objects_delete(), "${name}".count_objects_update();
-       ALTER TABLE "${name}".meta DROP COLUMN objects, DROP COLUMN storage_bytes`,
+       ALTER TABLE "${name}".meta DROP COLUMN objects, DROP COLUMN storage_bytes; DROP INDEX "${name}".objects_labels_pairs_idx`,
     );
     await t.schemas.ensureBuilt(id);
     expect(await store.get('configmaps', 'd', 'kept')).not.toBeNull();

@@ -118,11 +118,12 @@ describe('selectors on Postgres', () => {
     };
     // Printed so the numbers can be reported; assertions below are the contract.
     console.log(Object.entries(plans).map(([k, v]) => `--- ${k}\n${v}`).join('\n'));
-    expect(plans.in1).toMatch(/Bitmap Index Scan on objects_labels_idx/);
-    expect(plans.in2).toMatch(/BitmapOr[\s\S]*objects_labels_idx[\s\S]*objects_labels_idx/);
+    // Containment reads the key-value entries (jsonb_path_ops); existence the key entries (jsonb_ops).
+    expect(plans.in1).toMatch(/Bitmap Index Scan on objects_labels_pairs_idx/);
+    expect(plans.in2).toMatch(/BitmapOr[\s\S]*objects_labels_pairs_idx[\s\S]*objects_labels_pairs_idx/);
     expect(plans.exists).toMatch(/Bitmap Index Scan on objects_labels_idx/);
     expect(plans.field).toMatch(/Bitmap Index Scan on objects_fields_idx/);
-    expect(plans.in1limit).toMatch(/objects_labels_idx/);
+    expect(plans.in1limit).toMatch(/objects_labels_pairs_idx/);
     for (const p of Object.values(plans)) expect(p).not.toMatch(/Seq Scan on objects/); // meta (one row) may be
     const res = await bulk.store.list('configmaps', { labelSelector: [{ key: 'app', op: 'in', values: ['app-7'] }] });
     expect(res.items).toHaveLength(50);

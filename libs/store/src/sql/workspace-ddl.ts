@@ -153,6 +153,18 @@ export const WORKSPACE_MIGRATIONS: readonly WorkspaceMigration[] = [
       `ALTER TABLE ${s}.objects ALTER COLUMN labels SET STATISTICS 1000, ALTER COLUMN fields SET STATISTICS 1000`,
     ],
   },
+  {
+    version: 6,
+    name: 'label containment through key-value entries',
+    statements: (s) => [
+      // objects_labels_idx (jsonb_ops) keeps keys and values as separate entries: it answers `key`
+      // (exists, `?`), but for `labels @> {"tier":"gold"}` it intersects the entry of the key tier,
+      // which every object with a tier label has (1,000,000 of them at N = 1,000,000: 2.4 ms of index
+      // scan for 100 matches), with the entry of the value gold. jsonb_path_ops keeps one entry per
+      // key and value, as the fields index does, so the planner reads only the matches.
+      `CREATE INDEX objects_labels_pairs_idx ON ${s}.objects USING gin (labels jsonb_path_ops) WITH (fastupdate = off)`,
+    ],
+  },
 ];
 
 export const LATEST_WORKSPACE_SCHEMA_VERSION = WORKSPACE_MIGRATIONS[WORKSPACE_MIGRATIONS.length - 1].version;
