@@ -170,6 +170,7 @@ describe('WorkspaceStore usage counters and quotas', () => {
     await t.pool.query(`DROP TRIGGER objects_count_update ON "${s}".objects`);
     await t.pool.query(`DROP FUNCTION "${s}".count_objects_insert(), "${s}".count_objects_delete(), "${s}".count_objects_update()`);
     await t.pool.query(`ALTER TABLE "${s}".meta DROP COLUMN objects, DROP COLUMN storage_bytes`);
+    await t.pool.query(`DROP INDEX "${s}".objects_labels_pairs_idx`); // version 6
     await t.pool.query(`DELETE FROM "${s}".schema_version WHERE version >= 4`);
     await t.schemas.applyDdl(id);
     expect((await expectExact(id, store)).objects).toBe(6);
