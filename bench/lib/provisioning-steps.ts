@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import type { BenchPlatform } from './platform';
 import { cpuMsPer, platformCpuMs } from './stats';
 import { adminPool, mapLimit, sleep, waitFor } from './util';
-import { adminApi, BenchWorkspace, kubeRequest, workspaceAccess } from './workspace';
+import { BenchWorkspace, createWorkspace, kubeRequest, waitForReady, workspaceAccess } from './workspace';
 
 export interface ProvisioningStepCost {
   step: string;
@@ -53,22 +53,13 @@ export async function measureProvisioningSteps(
   try {
     await queue.pause();
     const ids = await step('POST /workspaces (lifecycle queue paused)', () =>
-      mapLimit(count, concurrency, async (i) => {
-        const r = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name: names[i] });
-        if (r.status !== 202) throw new Error(`workspace create: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
-        return r.body.workspace.id as string;
-      }),
+      mapLimit(count, concurrency, (i) => createWorkspace(p, tenant, names[i])),
     );
     await step('worker: the provisioning jobs (queue resumed)', async () => {
       await queue.resume();
       await waitFor(`${count} workspaces Ready`, async () => (await readyCount()) === count, 300_000);
     }, false); // the POSTs took the spares, and the paused queue holds the pool back: nothing to wait for
-    await step('GET ?waitFor=Ready (already Ready)', () =>
-      mapLimit(count, concurrency, async (i) => {
-        const r = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${names[i]}?waitFor=Ready&timeoutSeconds=60`);
-        if (r.body?.phase !== 'Ready') throw new Error(`workspace ${names[i]} is ${r.body?.phase}`);
-      }),
-    );
+    await step('GET ?waitFor=Ready (already Ready)', () => mapLimit(count, concurrency, (i) => waitForReady(p, tenant, names[i], 60)));
     spaces = await step('GET /kubeconfig', () => mapLimit(count, concurrency, (i) => workspaceAccess(p, tenant, names[i], ids[i], 0, 1)));
     const list = (ws: BenchWorkspace) =>
       kubeRequest(ws, 'GET', '/api/v1/namespaces/default/configmaps', { parse: false }).then((r) => {

@@ -55,13 +55,24 @@ export async function ensureTenant(p: BenchPlatform, tenant: string): Promise<vo
   if (t.status !== 201 && t.status !== 409) throw new Error(`tenant create: ${t.status} ${JSON.stringify(t.body)}`);
 }
 
-/** POSTs a workspace and long-polls until it is Ready; its id. Throws on any other answer or phase. */
-export async function createReadyWorkspace(p: BenchPlatform, tenant: string, name: string, timeoutSeconds = 120): Promise<string> {
+/** POSTs a workspace (202); its id. */
+export async function createWorkspace(p: BenchPlatform, tenant: string, name: string): Promise<string> {
   const created = await adminApi(p, 'POST', `/v1/tenants/${tenant}/workspaces`, { name });
   if (created.status !== 202) throw new Error(`workspace create: ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
+  return created.body.workspace.id;
+}
+
+/** Long-polls a workspace until it is Ready; throws on any other phase. */
+export async function waitForReady(p: BenchPlatform, tenant: string, name: string, timeoutSeconds = 120): Promise<void> {
   const ready = await adminApi(p, 'GET', `/v1/tenants/${tenant}/workspaces/${name}?waitFor=Ready&timeoutSeconds=${timeoutSeconds}`);
   if (ready.body?.phase !== 'Ready') throw new Error(`workspace ${name} is ${ready.body?.phase}: ${ready.body?.message}`);
-  return created.body.workspace.id;
+}
+
+/** POSTs a workspace and long-polls until it is Ready; its id. */
+export async function createReadyWorkspace(p: BenchPlatform, tenant: string, name: string, timeoutSeconds = 120): Promise<string> {
+  const id = await createWorkspace(p, tenant, name);
+  await waitForReady(p, tenant, name, timeoutSeconds);
+  return id;
 }
 
 /** The workspace's kubeconfig (YAML), as the management API hands it out. */
